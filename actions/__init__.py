@@ -1,0 +1,1 @@
+"""Rasa SDK adapters: thin actions that call the bot/ library."""

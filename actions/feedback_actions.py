@@ -1,0 +1,47 @@
+"""« Cette réponse vous a-t-elle été utile ? »: record 👍 / 👎 and the optional reason.
+
+See bot/persistence/feedback.py for the payloads; the rows go to `bot_feedback` (no text, no
+conversation id). A recording failure is logged and the user is thanked all the same.
+"""
+
+import logging
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.persistence import feedback, repository
+from bot.persistence.logs import log_event
+
+logger = logging.getLogger(__name__)
+
+
+class ActionFeedback(Action):
+    def name(self) -> Text:
+        return "action_feedback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        message = tracker.latest_message or {}
+        given = feedback.read(message.get("entities") or [], message.get("text"),
+                              feedback.last_offered_target(tracker.events))
+        channel = tracker.get_latest_input_channel()
+        if given.note is None or not given.target:
+            dispatcher.utter_message(text=feedback.THANKS)
+            return []
+        if given.note == "+":
+            await repository.record_feedback(given.target, 1, channel)
+            dispatcher.utter_message(text=feedback.THANKS)
+        elif given.reason is None:
+            ref = await repository.record_feedback(given.target, -1, channel)
+            dispatcher.utter_message(text=feedback.ASK_REASON, buttons=feedback.reason_buttons(given.target, ref))
+        else:
+            if given.ref is not None:  # completes the 👎 row (once; a second click changes nothing)
+                await repository.set_feedback_reason(given.ref, given.target, given.reason)
+            else:  # the 👎 itself could not be recorded: record both now
+                await repository.run_safely("record_feedback", lambda: repository.default_repository()
+                                            .record_feedback(given.target, -1, channel, given.reason))
+            dispatcher.utter_message(text=feedback.THANKS_REASON)
+        log_event(logger, logging.INFO, "feedback.received", target=given.target, note=given.note,
+                  reason=given.reason, channel=channel)
+        return []

@@ -1,0 +1,115 @@
+"""What the actions record in the bot's tables, and the feedback buttons they offer.
+
+One call per action, after its reply has been dispatched; each one logs and swallows its own
+failures (bot/persistence/repository.py), so that recording never breaks or changes a reply.
+"""
+
+import logging
+from typing import Any, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.answering.decision import selector_ranking
+from bot.persistence import feedback, repository
+from bot.persistence.logs import error_summary, log_event
+
+logger = logging.getLogger(__name__)
+
+# Entries that hand the user over to a person: answering them counts as a referral to staff.
+REFERRAL_ENTRIES = {"parler_conseiller"}
+# An answer given with less confidence than this is also listed for the editors ("low_confidence"):
+# it was given (above knowledge/dialogue.yml's `answer` threshold) but may well be the wrong one.
+LOW_CONFIDENCE = 0.5
+# The catch-all « hors sujet » answer: the question was not answered either ("out_of_scope"). The
+# specific redirections (hs_apl, hs_impots…) are real answers and are not listed.
+GENERIC_REDIRECTS = {"hs_general"}
+RETRIEVAL_INTENTS = ("faq",)
+
+
+def _channel(tracker: Tracker) -> Optional[str]:
+    return tracker.get_latest_input_channel()
+
+
+def _text(tracker: Tracker) -> str:
+    return (tracker.latest_message or {}).get("text") or ""
+
+
+def _form_active(tracker: Tracker) -> bool:
+    return bool((tracker.active_loop or {}).get("name"))
+
+
+def offer_feedback(dispatcher: CollectingDispatcher, tracker: Tracker, target: str) -> None:
+    """The 👍 / 👎 message, on the channels that offer it, not in the middle of a form."""
+    if not feedback.offered_on(_channel(tracker)) or _form_active(tracker):
+        return
+    question, buttons = feedback.offer(target)
+    dispatcher.utter_message(text=question, buttons=buttons)
+
+
+def _previous_topic(tracker: Tracker) -> str:
+    """What the conversation was about before the user asked for a person (no text)."""
+    aid = tracker.get_slot("aide")
+    if isinstance(aid, str) and aid:
+        return f"eligibilite:{aid}"
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    for event in reversed(users[:-1]):
+        parse = event.get("parse_data") or {}
+        ranking = selector_ranking(parse)
+        if (parse.get("intent") or {}).get("name") in RETRIEVAL_INTENTS and ranking \
+                and ranking[0][1] not in REFERRAL_ENTRIES:
+            return ranking[0][1]
+    return "general"
+
+
+async def after_answer(dispatcher: CollectingDispatcher, tracker: Tracker, decision: Any) -> None:
+    """After action_answer_knowledge: record a fallback, a clarification, a low-confidence answer or
+    the catch-all out-of-scope answer (redacted text), a referral when the user asked for a person, and offer feedback after a FAQ answer."""
+    try:
+        channel = _channel(tracker)
+        text = _text(tracker)
+        kind = decision.kind
+        if kind == "answer" and decision.entry_id in GENERIC_REDIRECTS:
+            kind = "out_of_scope"
+        elif kind == "answer" and decision.confidence < LOW_CONFIDENCE:
+            kind = "low_confidence"
+        if kind in repository.DECISIONS and text and not text.startswith("/"):
+            await repository.record_unanswered(text, kind, decision.confidence, channel, decision.entry_ids)
+        if decision.kind != "answer":
+            return
+        entry_id = decision.entry_id
+        if entry_id in REFERRAL_ENTRIES:
+            await repository.record_referral("conseiller", _previous_topic(tracker), channel)
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        chosen = any(e.get("entity") == "answer_id" for e in (tracker.latest_message or {}).get("entities") or [])
+        if intent in RETRIEVAL_INTENTS or chosen:
+            if entry_id and not entry_id.startswith("_") and _is_faq(entry_id):
+                offer_feedback(dispatcher, tracker, entry_id)
+    except Exception as exc:  # never break the reply
+        log_event(logger, logging.ERROR, "recording.failed", step="after_answer", error=error_summary(exc))
+
+
+def _is_faq(entry_id: str) -> bool:
+    try:
+        from actions.knowledge_store import knowledge_store
+        entry = knowledge_store().current().entries.get(entry_id)
+    except Exception:
+        return False
+    return entry is not None and entry.intent == "faq"
+
+
+async def after_verdict(dispatcher: CollectingDispatcher, tracker: Tracker, aid: str, status: str) -> None:
+    """After an eligibility verdict: count it (aid, outcome, channel; nothing else) and offer feedback."""
+    try:
+        await repository.count_eligibility_check(aid, status, _channel(tracker))
+        offer_feedback(dispatcher, tracker, feedback.eligibility_target(aid))
+    except Exception as exc:
+        log_event(logger, logging.ERROR, "recording.failed", step="after_verdict", error=error_summary(exc))
+
+
+async def after_distress(tracker: Tracker, situation: Optional[str]) -> None:
+    """A distress situation is a referral to staff (situation and channel; no text)."""
+    try:
+        await repository.record_referral("detresse", situation or "non_precisee", _channel(tracker))
+    except Exception as exc:
+        log_event(logger, logging.ERROR, "recording.failed", step="after_distress", error=error_summary(exc))

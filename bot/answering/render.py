@@ -1,0 +1,60 @@
+"""Word the reply for one decision: answer text, source line, review date and buttons."""
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence
+
+from bot.answering.decision import CHOICE_ENTITY, NONE_OF_THESE, Decision
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.schema import Entry
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    buttons: List[Dict[str, str]] = field(default_factory=list)
+
+
+def choice_payload(entry_id: str) -> str:
+    """Button payload that selects an entry without going through NLU."""
+    return "/faq" + json.dumps({CHOICE_ENTITY: entry_id})
+
+
+def source_line(entry: Entry, base: KnowledgeBase) -> str:
+    messages = base.messages
+    parts = []
+    for source in entry.sources:
+        parts.append(f"{source.title} <{source.url}>" if source.url else source.title)
+    reviewed = entry.reviewed.strftime("%d/%m/%Y")
+    if not parts:
+        return ""
+    return f"{messages.source} : " + " ; ".join(parts) + f" ({messages.reviewed} {reviewed})"
+
+
+def render_entry(entry: Entry, base: KnowledgeBase, audience: str, day: Optional[dt.date] = None,
+                 alternatives: Sequence[str] = ()) -> Reply:
+    """The answer of one entry for this audience, with its sources; close alternatives and related
+    entries as buttons."""
+    text = entry.text_on(day or dt.date.today(), audience) or base.messages.fallback
+    if entry.intent == "faq":
+        line = source_line(entry, base)
+        if line:
+            text = f"{text.rstrip()}\n\n{line}"
+    targets = [t for t in dict.fromkeys([*alternatives, *entry.see_also]) if t in base.entries and t != entry.id]
+    buttons = [{"title": base.entries[t].title, "payload": choice_payload(t)} for t in targets]
+    if entry.check:
+        buttons.insert(0, {"title": base.dialogue.eligibilite.check_button,
+                           "payload": "/eligibilite" + json.dumps({"aide": entry.check})})
+    return Reply(text.strip(), buttons)
+
+
+def render_decision(decision: Decision, base: KnowledgeBase, audience: str,
+                    day: Optional[dt.date] = None) -> Reply:
+    if decision.kind == "answer":
+        return render_entry(base.entries[decision.entry_id], base, audience, day, decision.alternatives)
+    if decision.kind == "clarify":
+        buttons = [{"title": base.entries[i].title, "payload": choice_payload(i)} for i in decision.entry_ids]
+        buttons.append({"title": base.messages.clarify_none, "payload": choice_payload(NONE_OF_THESE)})
+        return Reply(base.messages.clarify, buttons)
+    return Reply(base.messages.fallback.strip())

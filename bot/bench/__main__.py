@@ -1,0 +1,5 @@
+import sys
+
+from bot.bench.run import main
+
+sys.exit(main())

@@ -1,0 +1,197 @@
+"""The authenticated staff channel (/webhooks/staff/…): CCAS staff, professional audience.
+
+- POST /webhooks/staff/webhook: same JSON as the REST channel (`sender`, `message`), with an
+  `Authorization: Bearer <JWT>` header. The intranet signs the token (HS256, secret shared through
+  the environment variable STAFF_JWT_SECRET, claims `sub` and `exp` required). A missing, expired,
+  tampered or otherwise-signed token (`alg` "none", RS256…) gets 401.
+- The conversation is `staff:<sub>:<sender>`: the token decides whose conversation it is, the
+  client only chooses which of its own conversations. `input_channel` and metadata sent by the
+  client are ignored; the channel name "staff" is what gives the professional audience
+  (bot/answering/audience.py).
+- GET widget.js, widget.css: the embeddable chat widget (bot/channels/widget/), GET intro: its
+  opening texts (from knowledge/dialogue.yml). GET demo and demo/token: a demonstration intranet
+  page and a short-lived development token, only when STAFF_DEMO=1 (set by `make run`) and only
+  for clients on this machine. A real intranet mints the token server-side (docs/channels.md).
+"""
+
+import ipaddress
+import logging
+import os
+import re
+import time
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+import jwt
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels.common import STAFF_PREFIX, deliver, dialogue_messages
+from bot.channels.limits import EMPTY, is_clean, max_message_length, read_message
+from bot.channels.public_rest import json_object
+
+logger = logging.getLogger(__name__)
+
+ALGORITHM = "HS256"
+MIN_SECRET_LENGTH = 32  # 256 bits, the size of an HS256 key
+CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+DEMO_SUBJECT = "demo@intranet.local"
+DEMO_TOKEN_MINUTES = 15
+WIDGET_DIR = Path(__file__).resolve().parent / "widget"
+ASSETS = {
+    "widget.js": "application/javascript; charset=utf-8",
+    "widget.css": "text/css; charset=utf-8",
+}
+DEMO_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+
+
+class TokenError(Exception):
+    """Why a request is not authenticated (French, returned to the client)."""
+
+
+def mint_token(secret: str, subject: str, minutes: float, now: Optional[float] = None, **claims: Any) -> str:
+    """A staff token as the intranet would issue it (used by `make token` and the demo page)."""
+    issued = int(now if now is not None else time.time())
+    payload = {"sub": subject, "iat": issued, "exp": issued + int(minutes * 60), **claims}
+    return jwt.encode(payload, secret, algorithm=ALGORITHM)
+
+
+def verify_token(authorization: Optional[str], secret: str, leeway: float = 30,
+                 audience: Optional[str] = None, issuer: Optional[str] = None) -> Dict[str, Any]:
+    """The claims of a valid `Authorization: Bearer …` header, or TokenError."""
+    scheme, _, token = (authorization or "").strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise TokenError("jeton d'authentification manquant")
+    try:
+        claims = jwt.decode(
+            token.strip(), secret, algorithms=[ALGORITHM], leeway=leeway, audience=audience, issuer=issuer,
+            options={"require": ["exp", "sub"], "verify_signature": True, "verify_exp": True},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise TokenError("jeton expiré") from exc
+    except jwt.InvalidTokenError as exc:
+        raise TokenError("jeton invalide") from exc
+    subject = claims.get("sub")
+    if not isinstance(subject, str) or not subject.strip() or len(subject) > 200 or not is_clean(subject):
+        raise TokenError("jeton invalide")
+    return claims
+
+
+def staff_sender_id(subject: str, conversation: str) -> str:
+    """One conversation of one staff member; the conversation id has no ':' so this is unambiguous."""
+    return f"{STAFF_PREFIX}{subject}:{conversation}"
+
+
+def _is_loopback(ip: str) -> bool:
+    try:
+        return ipaddress.ip_address(ip).is_loopback
+    except ValueError:
+        return False
+
+
+def _unauthorized(reason: str) -> HTTPResponse:
+    return response.json({"error": reason}, status=401,
+                         headers={"WWW-Authenticate": 'Bearer realm="staff", error="invalid_token"'})
+
+
+class StaffInput(InputChannel):
+    """REST-like channel for CCAS staff, authenticated by an intranet-issued JWT."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "staff"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        if not credentials:
+            cls.raise_missing_credentials_exception()
+        return cls(
+            jwt_secret=str(credentials.get("jwt_secret") or ""),
+            audience=credentials.get("jwt_audience") or os.environ.get("STAFF_JWT_AUDIENCE") or None,
+            issuer=credentials.get("jwt_issuer") or os.environ.get("STAFF_JWT_ISSUER") or None,
+            leeway=float(credentials.get("jwt_leeway", 30)),
+            demo=os.environ.get("STAFF_DEMO") == "1",
+        )
+
+    def __init__(self, jwt_secret: str, audience: Optional[str] = None, issuer: Optional[str] = None,
+                 leeway: float = 30, demo: bool = False) -> None:
+        if len(jwt_secret) < MIN_SECRET_LENGTH:
+            raise ValueError(f"STAFF_JWT_SECRET doit compter au moins {MIN_SECRET_LENGTH} caractères "
+                             "(par exemple : python -c 'import secrets; print(secrets.token_urlsafe(48))')")
+        self.jwt_secret = jwt_secret
+        self.audience = audience
+        self.issuer = issuer
+        self.leeway = leeway
+        self.demo = demo
+        self.max_length = max_message_length()
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        staff = Blueprint("staff_webhook", __name__)
+
+        @staff.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @staff.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                claims = verify_token(request.headers.get("Authorization"), self.jwt_secret, self.leeway,
+                                      self.audience, self.issuer)
+            except TokenError as exc:
+                return _unauthorized(str(exc))
+            body = json_object(request) or {}
+            conversation, text = body.get("sender"), body.get("message")
+            if not isinstance(conversation, str) or not CONVERSATION_ID.match(conversation):
+                return response.json({"error": "« sender » : identifiant de conversation attendu "
+                                               "(lettres, chiffres, - et _, 64 caractères au plus)"}, status=400)
+            text, problem = read_message(text, self.max_length) if isinstance(text, str) else ("", EMPTY)
+            if problem:
+                return response.json({"error": f"« message » : texte de 1 à {self.max_length} caractères attendu"},
+                                     status=400)
+            collector = CollectingOutputChannel()
+            await deliver(on_new_message, text, collector, staff_sender_id(claims["sub"], conversation), self.name())
+            return response.json(collector.messages)
+
+        @staff.route("/intro", methods=["GET"])
+        async def intro(_: Request) -> HTTPResponse:
+            messages = dialogue_messages()
+            return response.json({"welcome": messages.welcome, "privacy": messages.privacy,
+                                  "unavailable": messages.unavailable})
+
+        async def asset(name: str) -> HTTPResponse:
+            return await response.file(WIDGET_DIR / name, mime_type=ASSETS[name],
+                                       headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"})
+
+        @staff.route("/widget.js", methods=["GET"])
+        async def widget_js(_: Request) -> HTTPResponse:
+            return await asset("widget.js")
+
+        @staff.route("/widget.css", methods=["GET"])
+        async def widget_css(_: Request) -> HTTPResponse:
+            return await asset("widget.css")
+
+        if self.demo:
+            @staff.route("/demo", methods=["GET"])
+            async def demo(request: Request) -> HTTPResponse:
+                if not _is_loopback(request.ip):
+                    return response.text("Not Found", status=404)
+                return await response.file(WIDGET_DIR / "demo.html", mime_type="text/html; charset=utf-8",
+                                           headers={"Content-Security-Policy": DEMO_CSP, "Cache-Control": "no-store"})
+
+            @staff.route("/demo.css", methods=["GET"])
+            async def demo_css(request: Request) -> HTTPResponse:
+                return await response.file(WIDGET_DIR / "demo.css", mime_type="text/css; charset=utf-8")
+
+            @staff.route("/demo/token", methods=["GET"])
+            async def demo_token(request: Request) -> HTTPResponse:
+                if not _is_loopback(request.ip):
+                    return response.text("Not Found", status=404)
+                token = mint_token(self.jwt_secret, DEMO_SUBJECT, DEMO_TOKEN_MINUTES,
+                                   **{k: v for k, v in (("aud", self.audience), ("iss", self.issuer)) if v})
+                return response.json({"token": token, "expires_in": DEMO_TOKEN_MINUTES * 60},
+                                     headers={"Cache-Control": "no-store"})
+
+        return staff

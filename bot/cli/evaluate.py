@@ -1,0 +1,119 @@
+"""`make quality`: run the trained model on the held-out set and write docs/quality.md.
+
+Each message goes through the real NLU model and the same `decide()` the action server uses,
+so the figures are what a user gets (answer, « Vouliez-vous dire… ? » or fallback).
+"""
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from bot.answering.decision import decide, selector_ranking
+from bot.eligibility.aids import detect_aid
+from bot.eligibility.extraction import facts_in
+from bot.evaluation import distress
+from bot.evaluation.dataset import read_examples
+from bot.evaluation.metrics import Outcome, compute, to_markdown
+from bot.knowledge import load_knowledge
+
+
+async def parse_all(model: Path, texts):
+    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    from rasa.core.agent import Agent  # imported late: heavy, and only this tool needs it
+
+    agent = Agent.load(str(model))
+    return [await agent.parse_message(text) for text in texts]
+
+
+def as_the_bot_reads_it(parse: dict, text: str) -> dict:
+    """Outside a check, an `informer` message with no fact and no aid is answered as a question
+    (actions/eligibility_actions.py does the same), so it is evaluated as one."""
+    if (parse.get("intent") or {}).get("name") == "informer" and not facts_in(text) and not detect_aid(text):
+        return dict(parse, intent={"name": "faq", "confidence": 1.0})
+    return parse
+
+
+def evaluate(model: Path, test_file: Path, knowledge: Path):
+    base = load_knowledge(knowledge)
+    examples = read_examples(test_file)
+    parses = asyncio.run(parse_all(model, [text for text, _ in examples]))
+    outcomes = []
+    for (text, label), parse in zip(examples, parses):
+        parse = as_the_bot_reads_it(parse, text)
+        ranking = selector_ranking(parse)
+        entry = base.entries.get(label.split("/", 1)[-1])
+        outcomes.append(Outcome(text, label, decide(parse, base.thresholds, base.entries.keys()),
+                                parse["intent"]["name"], ranking[0][1] if ranking else "",
+                                (entry.check or "") if entry else ""))
+    intents = {entry_id: entry.intent for entry_id, entry in base.entries.items()}
+    return compute(outcomes, intents), outcomes, parses
+
+
+def evaluate_distress(model: Path, test_file: Path) -> distress.DistressReport:
+    cases, near_misses = distress.read_distress_set(test_file)
+    parses = asyncio.run(parse_all(model, [text for text, _ in cases] + near_misses))
+    return distress.compute(cases, parses[:len(cases)], near_misses, parses[len(cases):])
+
+
+def write_distress_json(report: "distress.DistressReport", path) -> None:
+    if path:
+        figures = dict(report.__dict__, recall=report.recall, false_alarm_rate=report.false_alarm_rate)
+        Path(path).write_text(json.dumps(figures, ensure_ascii=False, indent=1))
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="Évalue la compréhension sur le jeu de test.")
+    parser.add_argument("--model", type=Path, default=Path("models/assistant.tar.gz"))
+    parser.add_argument("--test", type=Path, default=Path("tests/nlu/heldout.yml"))
+    parser.add_argument("--knowledge", type=Path, default=Path("knowledge"))
+    parser.add_argument("--out", type=Path, default=Path("docs/quality.md"))
+    parser.add_argument("--json", type=Path, default=None, help="also write the raw figures as JSON")
+    parser.add_argument("--distress", type=Path, default=Path("tests/safety/distress_test.yml"))
+    parser.add_argument("--distress-json", type=Path, default=None, help="write the distress figures as JSON")
+    parser.add_argument("--distress-only", action="store_true", help="only the distress set (faster)")
+    parser.add_argument("--rasa-results", type=Path, default=None,
+                        help="folder written by `rasa test nlu` on the same test set, to quote its figures")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    if args.distress_only:
+        distress_report = evaluate_distress(args.model, args.distress)
+        write_distress_json(distress_report, args.distress_json)
+        print(f"distress recall={distress_report.recall:.3f} false_alarms={distress_report.false_alarm_rate:.3f}")
+        return 0
+    report, _, _ = evaluate(args.model, args.test, args.knowledge)
+    thresholds = load_knowledge(args.knowledge).thresholds
+    notes = [
+        "Decision thresholds (knowledge/dialogue.yml, chosen by 5-fold cross-validation on the knowledge",
+        f"phrasings with `make calibrate` (a wrong answer weighted as two clarifications), not on this test set): answer ≥ {thresholds.answer}, margin ≥ "
+        f"{thresholds.margin}, clarify ≥ {thresholds.clarify}.",
+    ]
+    if args.rasa_results:
+        intents = json.loads((args.rasa_results / "intent_report.json").read_text())
+        entries = json.loads((args.rasa_results / "response_selection_report.json").read_text())
+        notes += ["", "`rasa test nlu` on the same set: intent accuracy "
+                  f"{intents['accuracy']:.3f} (macro-F1 {intents['macro avg']['f1-score']:.3f}); entry accuracy "
+                  f"{entries['accuracy']:.3f} (macro-F1 {entries['macro avg']['f1-score']:.3f}, out-of-scope "
+                  "sub-entries counted as distinct labels)."]
+    command = "make quality"
+    markdown = to_markdown(report, "Answer quality on the held-out test set", command, "\n".join(notes))
+    if args.distress.is_file():
+        distress_report = evaluate_distress(args.model, args.distress)
+        markdown = markdown.replace("## Per entry", distress.to_markdown(distress_report, str(args.distress))
+                                    + "\n## Per entry", 1)
+        print(f"distress recall={distress_report.recall:.3f} false_alarms={distress_report.false_alarm_rate:.3f}")
+        write_distress_json(distress_report, args.distress_json)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(markdown, encoding="utf-8")
+    if args.json:
+        args.json.write_text(json.dumps(report.__dict__, ensure_ascii=False, indent=1, default=list))
+    print(f"top1={report.top1_accuracy:.3f} served={report.served_accuracy:.3f} accuracy={report.answer_accuracy:.3f} answer_or_offer={report.answer_or_offer:.3f} "
+          f"oos_precision={report.oos_precision:.3f} oos_recall={report.oos_recall:.3f} -> {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,41 @@
+"""The validated knowledge base: entries by id, dialogue messages, thresholds and lexicon."""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Dict, List, Optional
+
+from bot.knowledge.schema import DialogueFile, DistressFile, DistressSituation, Entry, LexiconFile
+
+AUDIENCES = ("tous", "professionnels")
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    entries: Dict[str, Entry]
+    dialogue: DialogueFile
+    lexicon: LexiconFile
+    distress: DistressFile
+
+    @property
+    def messages(self):
+        return self.dialogue.messages
+
+    @property
+    def thresholds(self):
+        return self.dialogue.thresholds
+
+    def entry(self, entry_id: str) -> Optional[Entry]:
+        return self.entries.get(entry_id)
+
+    def by_intent(self, intent: str) -> List[Entry]:
+        return [entry for entry in self.entries.values() if entry.intent == intent]
+
+    def answer_text(self, entry_id: str, audience: str, day: Optional[dt.date] = None) -> Optional[str]:
+        """The text of an entry for an audience on a day (today by default)."""
+        entry = self.entries.get(entry_id)
+        if entry is None:
+            return None
+        return entry.text_on(day or dt.date.today(), audience)
+
+    def situation(self, situation_id: str) -> Optional[DistressSituation]:
+        return next((s for s in self.distress.situations if s.id == situation_id), None)

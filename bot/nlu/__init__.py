@@ -1,0 +1,1 @@
+"""Language helpers used before and around the NLU model (pure Python)."""

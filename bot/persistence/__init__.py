@@ -1,0 +1,4 @@
+"""Persistence, privacy and operations: tracker store, lock store, the bot's own tables, retention,
+editors' report. Public API and settings: docs/deployment.md; data inventory: docs/privacy.md.
+The modules without Rasa imports (redaction, config, db, models, repository, retention, report,
+feedback, maintenance) are also used by the action server and the command-line tools."""

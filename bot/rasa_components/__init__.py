@@ -1,0 +1,1 @@
+"""Rasa-side extensions (NLU components); the rest of bot/ never imports Rasa."""

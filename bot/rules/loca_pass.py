@@ -1,0 +1,108 @@
+"""Avance Loca-Pass: an interest-free loan of the security deposit, up to 1 200 €.
+
+Who (service-public F18490): an employee of a private non-agricultural company, whatever their
+age, contract or company size; under 30: an apprentice, a job seeker, or a non-tenured public
+employee (contractuel, vacataire); a student who holds a State grant or has worked 3 months
+(or has a 3-month internship agreement). Agricultural employees have Agri-Loca-Pass instead.
+When: at the latest 2 months after moving in.
+"""
+
+from bot.rules.aid import AidRules, Extras, Info
+from bot.rules.decision import NOT_ELIGIBLE, Quantity
+from bot.rules.logic import AllOf, Check, Context, Criterion, result, unknown
+
+AGE_LIMIT = "loca_pass.jeunes_age_inferieur_a"
+DEADLINE = "loca_pass.delai_entree_logement_maximum_mois"
+MAXIMUM = "loca_pass.montant_maximum"
+REPAYMENT_MONTHS = "loca_pass.remboursement.duree_maximum_mois"
+REPAYMENT_MINIMUM = "loca_pass.remboursement.mensualite_minimum"
+NEVER = ("salarie_agricole", "independant", "retraite", "autre")
+
+
+def _profile(context: Context) -> Check:
+    """Whether the user's situation is one of the eligible profiles (asking only what it needs)."""
+    limit = context.param(AGE_LIMIT)
+    situation, age = context.fact("situation_pro"), context.fact("age")
+    shown = context.label("situation_pro")
+    data = {"age_limite": limit}
+    if situation is None:
+        return unknown("situation_pro", **data)
+    young = None if age is None else age < limit
+    if situation == "salarie_prive":
+        return result(True, situation, shown, **data)
+    if situation in NEVER:
+        return result(False, situation, shown, **data)
+    if situation == "etudiant":
+        return _student(context, shown, data)
+    if situation == "alternant":
+        return _apprentice(context, young, shown, data)
+    if situation == "agent_public":
+        return _public_employee(context, young, shown, data)
+    return unknown("age", value=situation, shown=shown, **data) if young is None else result(young, situation,
+                                                                                               shown, **data)
+
+
+def _student(context: Context, shown, data) -> Check:
+    grant, worked = context.fact("etudiant_boursier"), context.fact("etudiant_salarie")
+    if grant or worked:
+        return result(True, "etudiant", shown, **data)
+    if grant is False and worked is False:
+        return result(False, "etudiant", shown, **data)
+    missing = [name for name, value in (("etudiant_boursier", grant), ("etudiant_salarie", worked)) if value is None]
+    return unknown(*missing, value="etudiant", shown=shown, **data)
+
+
+def _apprentice(context: Context, young, shown, data) -> Check:
+    if young:
+        return result(True, "alternant", shown, **data)
+    sector = context.fact("secteur_employeur")
+    if sector == "prive":
+        return result(True, "alternant", shown, **data)
+    if young is False and sector is not None:
+        return result(False, "alternant", shown, **data)
+    missing = [name for name, value in (("age", young), ("secteur_employeur", sector)) if value is None]
+    return unknown(*missing, value="alternant", shown=shown, **data)
+
+
+def _public_employee(context: Context, young, shown, data) -> Check:
+    contractual = context.fact("agent_contractuel")
+    if young is False or contractual is False:
+        return result(False, "agent_public", shown, **data)
+    if young and contractual:
+        return result(True, "agent_public", shown, **data)
+    missing = [name for name, value in (("age", young), ("agent_contractuel", contractual)) if value is None]
+    return unknown(*missing, value="agent_public", shown=shown, **data)
+
+
+def _moved_in_recently(context: Context) -> Check:
+    maximum, months = context.param(DEADLINE), context.fact("mois_depuis_entree_logement")
+    if months is None:
+        return unknown("mois_depuis_entree_logement", mois=maximum)
+    return result(months <= maximum, months, mois=maximum)
+
+
+TREE = AllOf(
+    Criterion("profil", _profile, facts=("situation_pro", "age", "secteur_employeur", "etudiant_boursier",
+                                         "etudiant_salarie", "agent_contractuel"),
+              parameters=(AGE_LIMIT,), rule_placeholders=frozenset({"age_limite"}), explains=True),
+    Criterion("delai_entree_logement", _moved_in_recently, facts=("mois_depuis_entree_logement",),
+              parameters=(DEADLINE,), rule_placeholders=frozenset({"mois"})),
+)
+
+
+def _amount(context: Context, status: str, info: Info) -> Extras:
+    if status == NOT_ELIGIBLE:
+        return Extras()
+    maximum = context.param(MAXIMUM)
+    text = info("montant", maximum=maximum, duree=context.param(REPAYMENT_MONTHS),
+                mensualite=context.param(REPAYMENT_MINIMUM))
+    return Extras(amount=Quantity(None, maximum, "€", text))
+
+
+RULES = AidRules(
+    aid="loca_pass",
+    tree=TREE,
+    infos={"montant": frozenset({"maximum", "duree", "mensualite"})},
+    extras=_amount,
+    extra_parameters=(MAXIMUM, REPAYMENT_MONTHS, REPAYMENT_MINIMUM),
+)

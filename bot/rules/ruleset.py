@@ -1,0 +1,233 @@
+"""All the rules, loaded together: parameters, facts, texts and the six aids' code, cross-checked.
+
+`RuleSet.load(folder)` is strict: any problem in knowledge/parametres/ or knowledge/eligibilite/
+(including a text that does not match its aid's criteria, or a parameter the code reads that no
+file defines) raises KnowledgeErrors listing every problem with file and line.
+
+`load_rules(folder)` caches the loaded rules and reloads them when a file changes; an invalid edit
+is logged and the last valid rules keep being used (as for the FAQ knowledge store).
+"""
+
+import datetime as dt
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, Optional, Tuple
+
+from bot.knowledge.errors import KnowledgeError, KnowledgeErrors
+from bot.rules import accompagnement, alin, loca_pass, mobili_jeune, mobili_pass, visale
+from bot.rules.aid import AidRules
+from bot.rules.decision import EligibilityDecision
+from bot.rules.facts import FactCatalogue, load_facts
+from bot.rules.formatting import TemplateError, placeholders, unknown_placeholders_message
+from bot.rules.logic import Context
+from bot.rules.parameters import FOLDER as PARAMETERS_FOLDER
+from bot.rules.parameters import ParameterNotInForce, Parameters, load_parameters
+from bot.rules.texts import FOLDER as TEXTS_FOLDER
+from bot.rules.texts import AidTexts, CommonTexts, load_aid_texts, load_common
+from bot.rules.verdict import build_decision
+
+logger = logging.getLogger(__name__)
+
+AID_RULES: Dict[str, AidRules] = {rules.aid: rules for rules in (
+    visale.RULES, alin.RULES, mobili_jeune.RULES, mobili_pass.RULES, loca_pass.RULES, accompagnement.RULES)}
+AIDS: Tuple[str, ...] = tuple(AID_RULES)
+BASE_PLACEHOLDERS = frozenset({"aide", "date"})
+VERDICT_PLACEHOLDERS = {"eligible": BASE_PLACEHOLDERS | {"critere", "valeur"},
+                        "non_eligible": BASE_PLACEHOLDERS | {"critere", "valeur"},
+                        "indetermine": BASE_PLACEHOLDERS}
+PROJECT_KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
+
+
+class UnknownAid(ValueError):
+    pass
+
+
+class RulesNotAvailable(LookupError):
+    """The rules of an aid are not known for the date asked (before the first dated parameter)."""
+
+
+class RuleSet:
+    """Evaluates the aids with one consistent set of parameters, facts and texts."""
+
+    def __init__(self, parameters: Parameters, facts: FactCatalogue, common: CommonTexts,
+                 texts: Mapping[str, AidTexts]):
+        self.parameters = parameters
+        self.facts = facts
+        self.common = common
+        self.texts = dict(texts)
+        self.first_day = {aid: min(parameters.get(name).history[0][0] for name in rules.parameters())
+                          for aid, rules in AID_RULES.items()}
+
+    @classmethod
+    def load(cls, root: Path) -> "RuleSet":
+        root = Path(root)
+        errors: List[KnowledgeError] = []
+        parameters = _collect(errors, load_parameters, root)
+        facts = _collect(errors, load_facts, root)
+        common = _collect(errors, load_common, root)
+        texts = {aid: _collect(errors, load_aid_texts, root, aid) for aid in AIDS}
+        for aid, rules in AID_RULES.items():
+            if texts[aid] is not None:
+                errors += check_texts(rules, texts[aid])
+            if parameters is not None:
+                errors += _check_parameters(rules, parameters, root)
+        if errors:
+            raise KnowledgeErrors(errors)
+        return cls(parameters, facts, common, texts)
+
+    def evaluate(self, aid: str, facts: Mapping[str, Any], on: Optional[dt.date] = None) -> EligibilityDecision:
+        """The indicative decision on `aid` for `facts` on `on` (today by default).
+
+        Raises UnknownAid, UnknownFact / InvalidFact (a value outside the catalogue), or
+        RulesNotAvailable (a date before the first dated value of the aid's parameters, or one
+        that a parameter the rules need does not cover).
+        """
+        rules = self._rules(aid)
+        day = _as_date(on)
+        if day < self.first_day[aid]:
+            raise RulesNotAvailable(f"les règles de « {self.texts[aid].content.nom} » ne sont connues qu'à partir du "
+                                    f"{self.first_day[aid].isoformat()} (date demandée : {day.isoformat()})")
+        context = Context(self.facts.parse(facts), self.parameters, day, lambda name, v: self.facts[name].label(v))
+        try:
+            outcome = rules.tree.evaluate(context)
+            return build_decision(rules, self.texts[aid], self.common, context, outcome)
+        except ParameterNotInForce as exc:
+            raise RulesNotAvailable(f"les règles de « {self.texts[aid].content.nom} » ne sont pas connues au "
+                                    f"{day.isoformat()} : {exc.message}") from exc
+
+    def next_fact(self, aid: str, facts: Mapping[str, Any], on: Optional[dt.date] = None) -> Optional[str]:
+        """The fact a conversation should ask next, or None when nothing is left to ask."""
+        return self.evaluate(aid, facts, on).next_fact
+
+    def validate_fact(self, name: str, raw: Any) -> Tuple[Any, Optional[str]]:
+        return self.facts.validate(name, raw)
+
+    def _rules(self, aid: str) -> AidRules:
+        if aid not in AID_RULES:
+            raise UnknownAid(f"aide inconnue « {aid} » (aides possibles : {', '.join(AIDS)})")
+        return AID_RULES[aid]
+
+
+def check_texts(rules: AidRules, texts: AidTexts) -> List[KnowledgeError]:
+    """Problems between an aid's rules and its texts file (keys and placeholders)."""
+    content, errors = texts.content, []
+
+    def check(template: str, allowed, *path) -> None:
+        try:
+            unknown = placeholders(template) - set(allowed)
+        except TemplateError as exc:
+            errors.append(KnowledgeError(texts.file, texts.line(*path), str(path[-1]), str(exc)))
+            return
+        if unknown:
+            errors.append(KnowledgeError(texts.file, texts.line(*path), str(path[-1]),
+                                         unknown_placeholders_message(unknown, set(allowed))))
+
+    criteria = {criterion.key: criterion for criterion in rules.criteria()}
+    for key in sorted(set(criteria) - set(content.criteres)):
+        errors.append(KnowledgeError(texts.file, texts.line("criteres"), "criteres",
+                                     f"le critère « {key} » n'a pas de texte"))
+    for key, wording in content.criteres.items():
+        if key not in criteria:
+            errors.append(KnowledgeError(texts.file, texts.line("criteres", key), key, f"critère « {key} » inconnu "
+                                         f"(critères de cette aide : {', '.join(sorted(criteria))})"))
+            continue
+        rule_allowed = BASE_PLACEHOLDERS | criteria[key].rule_placeholders
+        check(wording.regle, rule_allowed, "criteres", key, "regle")
+        for field in ("valeur", "valeur_ok", "valeur_echec"):
+            if getattr(wording, field) is not None:
+                check(getattr(wording, field), rule_allowed | criteria[key].value_placeholders | {"valeur"},
+                      "criteres", key, field)
+    for status, allowed in VERDICT_PLACEHOLDERS.items():
+        check(getattr(content.verdicts, status), allowed, "verdicts", status)
+        for index, step in enumerate(getattr(content.demarches, status)):
+            check(step, BASE_PLACEHOLDERS, "demarches", status, index)
+    for index, alternative in enumerate(content.alternatives):
+        check(alternative.texte, BASE_PLACEHOLDERS, "alternatives", index, "texte")
+        for key in alternative.si_echec:
+            if key not in criteria:
+                errors.append(KnowledgeError(texts.file, texts.line("alternatives", index, "si_echec"), "si_echec",
+                                             f"critère « {key} » inconnu"))
+    for key in sorted(set(rules.infos) - set(content.infos)):
+        errors.append(KnowledgeError(texts.file, texts.line("infos") or 1, "infos", f"le texte « {key} » manque"))
+    for key, template in content.infos.items():
+        if key not in rules.infos:
+            allowed = ", ".join(sorted(rules.infos)) or "aucun"
+            errors.append(KnowledgeError(texts.file, texts.line("infos", key), key,
+                                         f"texte « {key} » inconnu (textes possibles : {allowed})"))
+        else:
+            check(template, BASE_PLACEHOLDERS | rules.infos[key], "infos", key)
+    return errors
+
+
+def _check_parameters(rules: AidRules, parameters: Parameters, root: Path) -> List[KnowledgeError]:
+    label = f"{root.name}/{PARAMETERS_FOLDER}"
+    return [KnowledgeError(label, None, "", f"le paramètre « {name} », utilisé par les règles de « {rules.aid} », "
+                           f"n'existe pas (fichier attendu : {PARAMETERS_FOLDER}/{name.replace('.', '/')}.yml "
+                           "ou un fichier parent)")
+            for name in rules.parameters() if name not in parameters]
+
+
+def _collect(errors: List[KnowledgeError], load, *args):
+    try:
+        return load(*args)
+    except KnowledgeErrors as exc:
+        errors.extend(exc.errors)
+        return None
+
+
+def _as_date(on) -> dt.date:
+    if on is None:
+        return dt.date.today()
+    if isinstance(on, dt.datetime):
+        return on.date()
+    if isinstance(on, dt.date):
+        return on
+    raise TypeError("`on` must be a date")
+
+
+# --- cached loading -------------------------------------------------------------------------------
+
+_cache: Dict[Path, Tuple[tuple, RuleSet]] = {}
+_lock = threading.Lock()
+
+
+def default_knowledge_dir() -> Path:
+    return Path(os.environ.get("KNOWLEDGE_DIR", PROJECT_KNOWLEDGE))
+
+
+def load_rules(knowledge_dir: Optional[Path] = None) -> RuleSet:
+    """The rules of `knowledge_dir` (KNOWLEDGE_DIR or the project's knowledge/ by default).
+
+    Cached; reloaded when a rules file changes. An invalid edit is logged and the last valid rules
+    of that folder keep being served; with no valid version yet, KnowledgeErrors is raised.
+    """
+    root = Path(knowledge_dir or default_knowledge_dir()).resolve()
+    fingerprint = _fingerprint(root)
+    with _lock:
+        cached = _cache.get(root)
+        if cached and cached[0] == fingerprint:
+            return cached[1]
+        try:
+            rules = RuleSet.load(root)
+        except KnowledgeErrors as exc:
+            if cached is None:
+                raise
+            logger.error("Modification des règles refusée, la version précédente reste en service.\n%s", exc.report())
+            _cache[root] = (fingerprint, cached[1])
+            return cached[1]
+        _cache[root] = (fingerprint, rules)
+        return rules
+
+
+def _fingerprint(root: Path) -> tuple:
+    items = []
+    for folder in (PARAMETERS_FOLDER, TEXTS_FOLDER):
+        for path in sorted((root / folder).rglob("*.yml")):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            items.append((path.relative_to(root).as_posix(), stat.st_mtime_ns, stat.st_size))
+    return tuple(items)

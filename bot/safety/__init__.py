@@ -1,0 +1,1 @@
+"""Safety first: recognise distress and emergencies in any message (no Rasa import)."""

@@ -1,0 +1,421 @@
+"""The intranet widget in headless Chromium (Debian's package, driven by Playwright), against the
+running server: conversation, quick replies, history on reload, safe rendering, keyboard use,
+small screens and zoom, retries when the server is unreachable, and an axe-core scan."""
+
+import json
+import os
+import re
+
+import pytest
+
+from bot.channels.formatting import comparable
+from bot.channels.staff import mint_token
+from bot.knowledge import load_knowledge
+from bot.persistence import feedback
+from tests.channels import fake_provider as fake
+from tests.channels.browser import CHROMIUM, CHROMIUM_ARGS, axe_source, chromium_missing_reason
+
+import playwright.sync_api as playwright_api
+expect = playwright_api.expect
+
+pytestmark = pytest.mark.e2e
+FEEDBACK_TITLES = (feedback.UP, feedback.DOWN)  # the 👍 / 👎 quick replies after an answer (issue 5)
+INJECTION = "<img src=x onerror=alert(1)>"
+NEW_WINDOW = re.compile(r"\n?\(nouvelle fenêtre\)\n?")  # innerText puts the hidden span on its own line
+
+
+def shown(*texts) -> str:
+    """What the widget shows, comparable with knowledge texts (links' hidden "(nouvelle fenêtre)" removed)."""
+    return comparable(NEW_WINDOW.sub("", " ".join(texts)))
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    reason = chromium_missing_reason()
+    if reason:
+        pytest.fail(f"{reason} (`make test` installs Debian's chromium when it can: see `make chromium`)")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class WidgetPage:
+    def __init__(self, page, stack):
+        self.page = page
+        self.stack = stack
+        self.dialogs = []
+        self.errors = []
+        page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.set_default_timeout(20_000)
+
+    @property
+    def demo_url(self):
+        return f"{self.stack.rasa_url}/webhooks/staff/demo"
+
+    @property
+    def input(self):
+        return self.page.get_by_label("Votre question")
+
+    @property
+    def launcher(self):
+        return self.page.locator(".aal-launcher")
+
+    def bot_bubbles(self):
+        return self.page.locator(".aal-msg--bot .aal-bubble")
+
+    def open(self, url=None):
+        self.page.goto(url or self.demo_url)
+        self.launcher.click()
+        expect(self.input).to_be_focused()
+        expect(self.bot_bubbles()).to_have_count(2)  # welcome and privacy notice, from knowledge/
+
+    def ask(self, text, press_enter=True):
+        before = self.bot_bubbles().count()
+        self.input.fill(text)
+        if press_enter:
+            self.page.keyboard.press("Enter")
+        else:
+            self.page.get_by_role("button", name="Envoyer").click()
+        self.wait_bot(before)
+        expect(self.page.locator(".aal-typing")).to_have_text("")
+        return shown(*self.bot_bubbles().all_inner_texts()[before:])
+
+    def wait_bot(self, before):
+        """Wait until a bot message beyond the first `before` ones is shown (the demo page's CSP forbids
+        eval, so no wait_for_function)."""
+        self.page.locator(".aal-msg--bot").nth(before).wait_for()
+
+    def test_page(self, retry_delays="0.2,0.2,0.2", token_url="demo/token", container=""):
+        """A page on the server's origin embedding the widget with test settings."""
+        url = f"{self.stack.rasa_url}/webhooks/staff/test-page"
+        html = (f'<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Test</title></head>'
+                f'<body><main><h1>Test</h1><div id="assistant"></div></main><script src="widget.js" '
+                f'data-token-url="{token_url}" data-retry-delays="{retry_delays}" '
+                f'{"data-container=" + chr(34) + container + chr(34) if container else ""}></script></body></html>')
+        self.page.route(url, lambda route: route.fulfill(status=200, content_type="text/html; charset=utf-8",
+                                                         body=html))
+        return url
+
+
+@pytest.fixture
+def widget(browser, stack):
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    yield WidgetPage(page, stack)
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def knowledge(stack):
+    return load_knowledge(stack.knowledge_dir)
+
+
+def test_type_a_question_and_read_the_answer(widget, knowledge):
+    widget.open()
+    welcome = comparable(" ".join(widget.bot_bubbles().all_inner_texts()))
+    assert comparable(knowledge.messages.privacy) in welcome
+    answer = widget.ask("visale pour un couple ?")
+    assert comparable(knowledge.answer_text("visale_couple", "professionnels")) in answer
+    assert widget.page.locator(".aal-msg--user").last.inner_text().endswith("visale pour un couple ?")
+    assert not widget.errors
+
+
+def test_staff_get_professional_content_with_links(widget):
+    widget.open()
+    answer = widget.ask("adresse mail du service accompagnement logement")
+    assert "accompagnementthdf.als@actionlogement.fr" in answer
+    link = widget.page.locator(".aal-msg--bot a[href^='https://']").last
+    expect(link).to_have_attribute("target", "_blank")
+    expect(link).to_have_attribute("rel", "noopener noreferrer")
+    assert "(nouvelle fenêtre)" in link.inner_text()
+    assert widget.page.locator(".aal-msg--bot a[href='mailto:accompagnementthdf.als@actionlogement.fr']").count()
+
+
+def test_click_a_quick_reply(widget, knowledge):
+    widget.open()
+    widget.ask("c'est quoi AL'in ?")
+    titles = widget.page.locator(".aal-choice").all_inner_texts()
+    answer_choices = [i for i, t in enumerate(titles) if t.strip() not in FEEDBACK_TITLES]  # not 👍 / 👎
+    choice = widget.page.locator(".aal-choice").nth(answer_choices[-1])
+    title = choice.inner_text()
+    chosen = next(i for i, e in knowledge.entries.items() if e.title == title)
+    before = widget.bot_bubbles().count()
+    choice.click()
+    widget.wait_bot(before)
+    expect(widget.page.locator(".aal-msg--user").last).to_contain_text(title)
+    answer = shown(*widget.bot_bubbles().all_inner_texts()[before:])
+    assert comparable(knowledge.answer_text(chosen, "professionnels")) in answer
+    expect(choice).to_be_focused()  # focus stays where the user put it
+
+
+def test_reload_keeps_the_conversation(widget):
+    widget.open()
+    widget.ask("visale pour un couple ?")
+    texts = widget.page.locator(".aal-msg").all_inner_texts()
+    conversation = widget.page.evaluate("JSON.parse(sessionStorage.getItem(Object.keys(sessionStorage)[0])).conversation")
+    widget.page.reload()
+    expect(widget.page.locator(".aal-panel")).to_be_visible()  # still open
+    assert widget.page.locator(".aal-msg").all_inner_texts() == texts
+    assert widget.page.evaluate("JSON.parse(sessionStorage.getItem(Object.keys(sessionStorage)[0])).conversation") \
+        == conversation
+    expect(widget.input).not_to_be_focused()  # a reload does not grab the focus
+    widget.ask("et pour un etudiant ?")
+    assert widget.page.locator(".aal-msg").count() > len(texts)
+
+
+def test_new_conversation_clears_history(widget):
+    widget.open()
+    widget.ask("visale pour un couple ?")
+    widget.page.get_by_role("button", name="Nouvelle conversation").click()
+    expect(widget.bot_bubbles()).to_have_count(2)
+    expect(widget.page.locator(".aal-msg--user")).to_have_count(0)
+
+
+def test_inline_mode_inside_an_intranet_page(widget, knowledge):
+    widget.page.goto(widget.test_page(container="#assistant"))
+    expect(widget.page.locator("main #assistant .aal-panel")).to_be_visible()
+    expect(widget.launcher).to_have_count(0)
+    expect(widget.page.get_by_role("button", name="Fermer l'assistant")).to_have_count(0)
+    expect(widget.bot_bubbles()).to_have_count(2)
+    expect(widget.input).not_to_be_focused()  # nothing grabs the focus on page load
+    assert comparable(knowledge.answer_text("visale_couple", "professionnels")) in widget.ask("visale pour un couple ?")
+
+
+def test_html_typed_by_a_user_renders_as_text(widget):
+    widget.open()
+    widget.ask(f"{INJECTION} <script>alert(2)</script> **gras**")
+    user = widget.page.locator(".aal-msg--user .aal-bubble").last
+    assert user.inner_text() == f"{INJECTION} <script>alert(2)</script> **gras**"
+    assert widget.page.locator(".aal-msg--user strong").count() == 0  # user text is never formatted
+    assert widget.page.locator(".aal img, .aal script").count() == 0
+    widget.page.reload()  # and again when rebuilt from the stored history
+    assert widget.page.locator(".aal-msg--user .aal-bubble").last.inner_text().startswith(INJECTION)
+    assert widget.page.locator(".aal img, .aal script").count() == 0
+    assert widget.dialogs == [] and not widget.errors
+
+
+@pytest.fixture
+def poisoned_answer(stack):
+    """The stack's own knowledge copy, with HTML in an answer (served live, no retraining)."""
+    path = stack.knowledge_dir / "faq" / "visale.yml"
+    original = path.read_bytes()
+    answer = load_knowledge(stack.knowledge_dir).answer_text("visale_couple", "tous").strip()
+    first_line = answer.splitlines()[0]
+    poisoned = f"Avant {INJECTION} <a href=javascript:alert(3)>lien</a> [piège](javascript:alert(4)) **après**."
+    path.write_text(path.read_text(encoding="utf-8").replace(first_line, poisoned, 1), encoding="utf-8")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    yield poisoned
+    path.write_bytes(original)
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+
+
+def test_html_in_a_knowledge_answer_renders_as_text(widget, poisoned_answer):
+    widget.open()
+    widget.ask("visale pour un couple ?")
+    bubble = widget.bot_bubbles().nth(2)  # the answer (welcome, notice, answer, then 👍 / 👎)
+    text = bubble.inner_text()
+    assert f"Avant {INJECTION} <a href=javascript:alert(3)>lien</a> [piège](javascript:alert(4)) après." in text
+    assert bubble.locator("strong").first.inner_text() == "après"
+    assert widget.page.locator(".aal img, .aal script, .aal a[href^='javascript']").count() == 0
+    widget.page.wait_for_timeout(300)
+    assert widget.dialogs == [] and not widget.errors
+
+
+def _focused(page):
+    return page.evaluate("""() => { const e = document.activeElement; const s = getComputedStyle(e);
+        return {cls: e.className, id: e.id, text: (e.innerText || '').trim(),
+                outline: s.outlineStyle, width: parseFloat(s.outlineWidth)}; }""")
+
+
+def test_keyboard_only(widget, knowledge):
+    page = widget.page
+    page.goto(widget.demo_url)
+    for _ in range(10):  # the launcher is reachable with Tab
+        page.keyboard.press("Tab")
+        if "aal-launcher" in _focused(page)["cls"]:
+            break
+    focused = _focused(page)
+    assert "aal-launcher" in focused["cls"] and focused["outline"] != "none" and focused["width"] >= 2
+    page.keyboard.press("Enter")
+    expect(widget.input).to_be_focused()
+    expect(widget.bot_bubbles()).to_have_count(2)
+    page.keyboard.type("c'est quoi AL'in ?")
+    page.keyboard.press("Enter")
+    page.locator(".aal-choice").first.wait_for()
+    expect(widget.input).to_be_focused()  # the answer does not steal the focus
+    page.keyboard.press("Shift+Tab")
+    for _ in range(8):  # back to the quick replies, above the input (past 👍 / 👎)
+        if "aal-choice" in _focused(page)["cls"] and _focused(page)["text"] not in FEEDBACK_TITLES:
+            break
+        page.keyboard.press("Shift+Tab")
+    focused = _focused(page)
+    assert "aal-choice" in focused["cls"] and focused["outline"] != "none" and focused["width"] >= 2
+    before = widget.bot_bubbles().count()
+    page.keyboard.press("Enter")
+    widget.wait_bot(before)
+    chosen = next(i for i, e in knowledge.entries.items() if e.title == focused["text"])
+    assert comparable(knowledge.answer_text(chosen, "professionnels")) in shown(
+        *widget.bot_bubbles().all_inner_texts()[before:])
+    page.keyboard.press("Escape")  # closes, and the focus goes back to the launcher
+    expect(page.locator(".aal-panel")).to_be_hidden()
+    expect(widget.launcher).to_be_focused()
+    expect(widget.launcher).to_have_attribute("aria-expanded", "false")
+
+
+def test_structure_for_assistive_technologies(widget):
+    widget.open()
+    page = widget.page
+    assert page.evaluate("document.documentElement.lang") == "fr"
+    assert page.locator(".aal").get_attribute("lang") == "fr"
+    log = page.get_by_role("log")
+    expect(log).to_have_attribute("aria-live", "polite")
+    expect(log).to_have_accessible_name("Conversation avec l'assistant")
+    expect(page.get_by_role("status")).to_have_count(1)
+    expect(page.get_by_role("textbox", name="Votre question")).to_be_visible()
+    for name in ("Envoyer", "Nouvelle conversation", "Fermer l'assistant"):
+        expect(page.get_by_role("button", name=name)).to_be_visible()
+    expect(widget.launcher).to_have_attribute("aria-expanded", "true")
+    assert page.locator(".aal-messages > li").count() == 2  # messages are a list
+    assert page.locator(".aal-msg--bot .aal-sr").first.inner_text().strip() == "L'assistant :"
+
+
+def test_empty_question_is_explained(widget):
+    widget.open()
+    widget.page.keyboard.press("Enter")
+    expect(widget.input).to_have_attribute("aria-invalid", "true")
+    expect(widget.page.locator("#aal-input-error")).to_have_text("Saisissez une question avant d'envoyer.")
+
+
+@pytest.mark.parametrize("viewport", [{"width": 320, "height": 640}, {"width": 640, "height": 400}],
+                         ids=["320px", "zoom-200pc"])
+def test_small_screen_and_zoom(browser, stack, viewport):
+    """320 CSS px wide (RGAA 10.11), and 1280x800 at 200 % zoom (= 640x400 CSS px, RGAA 10.4)."""
+    context = browser.new_context(viewport=viewport, device_scale_factor=2 if viewport["width"] == 640 else 1)
+    widget = WidgetPage(context.new_page(), stack)
+    try:
+        widget.open()
+        widget.ask("c'est quoi AL'in ?")
+        page = widget.page
+        overflow = page.evaluate("""() => [document.documentElement.scrollWidth - document.documentElement.clientWidth,
+            document.querySelector('.aal-panel').scrollWidth - document.querySelector('.aal-panel').clientWidth]""")
+        assert max(overflow) <= 1, overflow
+        for locator in (widget.input, page.get_by_role("button", name="Envoyer"),
+                        page.get_by_role("button", name="Fermer l'assistant"), page.locator(".aal-choice").last):
+            locator.scroll_into_view_if_needed()
+            box = locator.bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"] + 1, box
+            assert box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"] + 1, box
+        widget.page.locator(".aal-choice").last.click()  # still usable
+    finally:
+        context.close()
+
+
+def test_unreachable_server_is_retried_then_answered(widget, knowledge):
+    page = widget.page
+    url = widget.test_page(retry_delays="1,1,1")
+    refused = []
+
+    def flaky(route):
+        if len(refused) < 2:  # the server restarts: connections refused twice
+            refused.append(route.request.url)
+            route.abort("connectionrefused")
+        else:
+            route.continue_()
+
+    page.route("**/webhooks/staff/webhook", flaky)
+    widget.open(url)
+    widget.input.fill("visale pour un couple ?")
+    page.keyboard.press("Enter")
+    expect(page.locator(".aal-typing")).to_contain_text("injoignable")
+    widget.wait_bot(2)
+    assert len(refused) == 2
+    assert comparable(knowledge.answer_text("visale_couple", "professionnels")) in shown(
+        widget.bot_bubbles().nth(2).inner_text())  # the answer (then 👍 / 👎)
+    expect(page.get_by_role("alert")).to_have_text("")
+
+
+def test_bot_unreachable_gives_a_clear_message_and_a_resend_button(widget, knowledge):
+    page = widget.page
+    url = widget.test_page(retry_delays="0.1,0.1")
+    page.route("**/webhooks/staff/webhook", lambda route: route.abort("connectionrefused"))
+    widget.open(url)
+    widget.input.fill("visale pour un couple ?")
+    page.keyboard.press("Enter")
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("L'assistant ne répond pas pour le moment")
+    expect(page.locator(".aal-msg--user .aal-failed")).to_have_text("Message non envoyé.")
+    page.unroute("**/webhooks/staff/webhook")
+    page.get_by_role("button", name="Renvoyer le message").click()
+    widget.wait_bot(2)
+    assert comparable(knowledge.answer_text("visale_couple", "professionnels")) in shown(
+        widget.bot_bubbles().nth(2).inner_text())  # the answer (then 👍 / 👎)
+    expect(page.locator(".aal-failed")).to_have_count(0)
+
+
+def test_empty_reply_shows_the_unavailable_message(widget, knowledge):
+    page = widget.page
+    page.route("**/webhooks/staff/webhook", lambda route: route.fulfill(status=200, content_type="application/json",
+                                                                        body="[]"))
+    widget.open()
+    assert comparable(knowledge.messages.unavailable) in widget.ask("visale pour un couple ?")
+
+
+def test_expired_token_is_renewed(widget, knowledge):
+    page = widget.page
+    served = []
+
+    def token(route):
+        minutes = -5 if not served else 5
+        served.append(minutes)
+        route.fulfill(status=200, content_type="application/json",
+                      body=json.dumps({"token": mint_token(fake.STAFF_SECRET, "agent@ccas.fr", minutes)}))
+
+    page.route("**/webhooks/staff/demo/token", token)
+    widget.open()
+    answer = widget.ask("visale pour un couple ?")
+    assert served == [-5, 5]
+    assert comparable(knowledge.answer_text("visale_couple", "professionnels")) in answer
+
+
+def test_session_expired_on_the_intranet(widget):
+    page = widget.page
+    page.route("**/webhooks/staff/demo/token", lambda route: route.fulfill(status=401, body="{}"))
+    widget.open()
+    widget.input.fill("visale pour un couple ?")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("alert")).to_contain_text("session a expiré")
+
+
+AXE_RUN = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                      targets: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
+}"""
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, {"width": 320, "height": 640}],
+                         ids=["desktop", "320px"])
+def test_axe_finds_no_serious_or_critical_violation(browser, stack, viewport, request):
+    context = browser.new_context(viewport=viewport, bypass_csp=True)
+    widget = WidgetPage(context.new_page(), stack)
+    try:
+        widget.open()
+        widget.ask("adresse mail du service accompagnement logement")  # links, e-mail, buttons
+        widget.ask(f"{INJECTION} et une liste ?")
+        widget.page.add_script_tag(content=axe_source())
+        violations = widget.page.evaluate(AXE_RUN, AXE_TAGS)
+        serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+        report = json.dumps(violations, ensure_ascii=False, indent=1)
+        print(f"axe-core ({request.node.callspec.id}) : {len(violations)} violation(s) — {report}")
+        assert not serious, report
+        # the closed state too (launcher only)
+        widget.page.keyboard.press("Escape")
+        violations = widget.page.evaluate(AXE_RUN, AXE_TAGS)
+        assert not [v for v in violations if v["impact"] in ("serious", "critical")], violations
+    finally:
+        context.close()

@@ -1,0 +1,164 @@
+"""What the actions record (actions/recording.py, actions/feedback_actions.py), with rasa_sdk
+trackers: unanswered questions, feedback offered and recorded, eligibility counts, referrals; and
+a database failure never changes a reply."""
+
+import copy
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+import actions.answer_actions as answer_actions
+import actions.distress_actions as distress_actions
+import actions.eligibility_actions as eligibility_actions
+from actions.answer_actions import ActionAnswerKnowledge
+from actions.distress_actions import ActionDistress
+from actions.eligibility_actions import ActionEligibilityVerdict
+from actions.feedback_actions import ActionFeedback
+from bot.knowledge import KnowledgeStore
+from bot.persistence import feedback, repository
+from tests.actions.conftest import load_tracker
+
+
+@pytest.fixture(autouse=True)
+def project_knowledge(monkeypatch, tmp_path):
+    store = KnowledgeStore("knowledge", tmp_path / "snapshot.json")
+    for module in (answer_actions, distress_actions, eligibility_actions):
+        monkeypatch.setattr(module, "knowledge_store", lambda: store)
+    import actions.knowledge_store
+    monkeypatch.setattr(actions.knowledge_store, "knowledge_store", lambda: store)
+
+
+def with_text(name, text, channel="rest"):
+    tracker = load_tracker(name, channel)
+    state = tracker.current_state()
+    state["latest_message"]["text"] = text
+    return Tracker.from_dict(state)
+
+
+def feedback_tracker(payload_entities, text="/feedback", events=()):
+    return Tracker.from_dict({
+        "sender_id": "t", "slots": {}, "paused": False, "followup_action": None, "active_loop": {},
+        "latest_action_name": "action_listen",
+        "latest_message": {"text": text, "intent": {"name": "feedback", "confidence": 1.0},
+                           "entities": [{"entity": k, "value": v} for k, v in payload_entities.items()]},
+        "events": list(events) + [{"event": "user", "text": text, "input_channel": "staff",
+                                   "parse_data": {"intent": {"name": "feedback"}}}],
+    })
+
+
+async def test_faq_answer_then_feedback_buttons(bot_database):
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerKnowledge().run(dispatcher, load_tracker("faq_visale_couple"), {})
+    answer, offer = dispatcher.messages
+    assert "Source :" in answer["text"]  # the answer itself is unchanged
+    assert offer["text"] == feedback.QUESTION
+    assert [b["payload"] for b in offer["buttons"]] == [feedback.payload("+", "visale_couple"),
+                                                        feedback.payload("-", "visale_couple")]
+    assert bot_database.unanswered() == []
+
+
+@pytest.mark.parametrize("channel, offered", [("rest", True), ("staff", True), ("telegram", True), ("twilio", False)])
+async def test_feedback_is_not_offered_by_sms(bot_database, channel, offered):
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerKnowledge().run(dispatcher, load_tracker("faq_visale_couple", channel), {})
+    assert (dispatcher.messages[-1]["text"] == feedback.QUESTION) == offered
+
+
+async def test_clarification_is_recorded_as_a_redacted_unanswered_question(bot_database):
+    dispatcher = CollectingDispatcher()
+    tracker = with_text("faq_ambiguous", "le nud ou le sne ? mon mail marie@exemple.fr")
+    await ActionAnswerKnowledge().run(dispatcher, tracker, {})
+    assert len(dispatcher.messages) == 1  # « Vouliez-vous dire… ? », no feedback buttons
+    (row,) = bot_database.unanswered()
+    assert row["decision"] == "clarify" and row["text"] == "le nud ou le sne ? mon mail [courriel]"
+    assert row["channel"] == "rest" and row["candidates"].startswith("alin_nud")
+
+
+async def test_feedback_up_down_and_reason(bot_database):
+    dispatcher = CollectingDispatcher()
+    await ActionFeedback().run(dispatcher, feedback_tracker({"note": "+", "cible": "visale_couple"}), {})
+    assert dispatcher.messages[-1]["text"] == feedback.THANKS
+    await ActionFeedback().run(dispatcher, feedback_tracker({"note": "-", "cible": "loca_pass"}), {})
+    ask = dispatcher.messages[-1]
+    assert ask["text"] == feedback.ASK_REASON and len(ask["buttons"]) == len(feedback.REASONS)
+    reason_payload = ask["buttons"][1]["payload"]
+    assert '"ref":' in reason_payload and '"raison":"incomplete"' in reason_payload
+    ref = int(reason_payload.rsplit('"ref":', 1)[1].rstrip("}"))
+    await ActionFeedback().run(dispatcher, feedback_tracker({"note": "-", "cible": "loca_pass",
+                                                             "raison": "incomplete", "ref": ref}), {})
+    assert dispatcher.messages[-1]["text"] == feedback.THANKS_REASON
+    rows = [(r["target"], r["rating"], r["reason"], r["channel"]) for r in bot_database.feedback_rows()]
+    assert rows == [("visale_couple", 1, None, "staff"), ("loca_pass", -1, "incomplete", "staff")]
+
+
+async def test_a_typed_thumb_goes_to_the_last_answer_offered(bot_database):
+    offered = {"event": "bot", "text": feedback.QUESTION,
+               "data": {"buttons": feedback.offer("alin_nud")[1]}}
+    await ActionFeedback().run(CollectingDispatcher(), feedback_tracker({}, "👎", [offered]), {})
+    assert [(r["target"], r["rating"]) for r in bot_database.feedback_rows()] == [("alin_nud", -1)]
+
+
+async def test_verdict_is_counted_and_offers_feedback(bot_database):
+    dispatcher = CollectingDispatcher()
+    await ActionEligibilityVerdict().run(dispatcher, load_tracker("form_complete_alin"), {})
+    assert dispatcher.messages[-1]["buttons"][0]["payload"] == feedback.payload("+", "eligibilite:alin")
+    (count,) = bot_database.eligibility_counts()
+    assert count["aid"] == "alin" and count["count"] == 1 and count["outcome"] in ("non_eligible", "eligible",
+                                                                                  "indetermine", "undetermined")
+
+
+async def test_distress_and_asking_for_a_person_are_referrals(bot_database):
+    await ActionDistress().run(CollectingDispatcher(), load_tracker("distress_sans_abri"), {})
+    tracker = load_tracker("faq_visale_couple")
+    state = copy.deepcopy(tracker.current_state())
+    state["events"][-1]["parse_data"] = copy.deepcopy(state["latest_message"])  # as Rasa stores it
+    state["events"].append({"event": "user", "text": "je veux parler à quelqu'un", "input_channel": "rest",
+                            "parse_data": {"intent": {"name": "faq"}}})
+    state["latest_message"]["response_selector"]["default"]["ranking"] = [
+        {"intent_response_key": "faq/parler_conseiller", "confidence": 0.95}]
+    await ActionAnswerKnowledge().run(CollectingDispatcher(), Tracker.from_dict(state), {})
+    assert {(r["reason"], r["topic"]) for r in bot_database.referral_counts()} == {
+        ("detresse", "sans_abri"), ("conseiller", "visale_couple")}
+
+
+async def test_a_database_failure_never_changes_the_reply(monkeypatch, caplog):
+    monkeypatch.setenv("BOT_DATABASE_URL", "postgresql://nobody@127.0.0.1:9/none")
+    monkeypatch.setenv("DB_TIMEOUT_SECONDS", "1")
+    repository.reset_default_repository()
+    try:
+        working, failing = CollectingDispatcher(), CollectingDispatcher()
+        await ActionAnswerKnowledge().run(failing, load_tracker("faq_ambiguous"), {})
+        await ActionFeedback().run(failing, feedback_tracker({"note": "-", "cible": "loca_pass"}), {})
+        await ActionEligibilityVerdict().run(failing, load_tracker("form_complete_alin"), {})
+        assert "event=bot_db.write_failed" in caplog.text
+    finally:
+        repository.reset_default_repository()
+    monkeypatch.delenv("BOT_DATABASE_URL")
+    assert [m["text"] for m in failing.messages][:2] == [
+        m["text"] for m in (await _reference_messages(working))][:2]
+
+
+async def _reference_messages(dispatcher):
+    await ActionAnswerKnowledge().run(dispatcher, load_tracker("faq_ambiguous"), {})
+    await ActionFeedback().run(dispatcher, feedback_tracker({"note": "-", "cible": "loca_pass"}), {})
+    return dispatcher.messages
+
+
+async def test_the_catch_all_out_of_scope_answer_and_unsure_answers_are_listed(bot_database):
+    state = copy.deepcopy(load_tracker("faq_visale_couple").current_state())
+    state["latest_message"]["text"] = "ma voisine fait trop de bruit"
+    state["latest_message"]["intent"] = {"name": "hors_sujet", "confidence": 0.9}
+    state["latest_message"]["response_selector"]["default"]["ranking"] = [
+        {"intent_response_key": "hors_sujet/hs_general", "confidence": 0.8}]
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerKnowledge().run(dispatcher, Tracker.from_dict(state), {})
+    assert len(dispatcher.messages) == 1  # the redirection, no feedback buttons
+    state["latest_message"]["text"] = "visale en couple peut-être ?"
+    state["latest_message"]["intent"] = {"name": "faq", "confidence": 0.9}
+    state["latest_message"]["response_selector"]["default"]["ranking"] = [
+        {"intent_response_key": "faq/visale_couple", "confidence": 0.45},
+        {"intent_response_key": "faq/visale_eligibilite", "confidence": 0.05}]
+    await ActionAnswerKnowledge().run(CollectingDispatcher(), Tracker.from_dict(state), {})
+    assert [(r["decision"], r["text"]) for r in bot_database.unanswered()] == [
+        ("out_of_scope", "ma voisine fait trop de bruit"), ("low_confidence", "visale en couple peut-être ?")]
