@@ -17,6 +17,7 @@ from actions import recording
 from actions.knowledge_store import knowledge_store
 from bot.answering.audience import audience_for_channel
 from bot.answering.decision import decide
+from bot.answering.routing import as_question, firm_faq_question
 from bot.answering.render import render_decision
 from bot.eligibility.aids import detect_aid
 from bot.eligibility.extraction import read_message
@@ -81,9 +82,11 @@ class ValidateEligibiliteForm(FormValidationAction):
             if events is None:
                 return []  # not an answer: the form rejects, rules handle the digression
             intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
-            if intent == "informer" and not requested and aid_before is None and not self._meaningful(events):
-                # "17 x 23 ?" looked like an answer but carries no fact and no aid: answer it as a
-                # question (out of scope, FAQ or « je n'ai pas compris ») instead of starting a check.
+            if not requested and aid_before is None and not self._meaningful(events) and (
+                    intent == "informer" or (intent == "eligibilite" and self._firm_question(tracker, base))):
+                # "17 x 23 ?" looked like an answer but carries no fact and no aid, « passez-moi un
+                # conseiller » looked like a check: answer them as questions (out of scope, FAQ or
+                # « je n'ai pas compris ») instead of starting a check.
                 self._answer_as_question(dispatcher, tracker, base)
                 return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
         for event in events:
@@ -155,9 +158,15 @@ class ValidateEligibiliteForm(FormValidationAction):
         return any(e["name"] not in (PREVIOUS_SLOT, REQUESTED_SLOT) and e["value"] is not None for e in events)
 
     @staticmethod
+    def _firm_question(tracker: Tracker, base) -> bool:
+        intents = {entry_id: entry.intent for entry_id, entry in base.entries.items()}
+        checks = {entry_id: entry.check or "" for entry_id, entry in base.entries.items()}
+        return firm_faq_question(tracker.latest_message or {}, base.thresholds, intents, checks)
+
+    @staticmethod
     def _answer_as_question(dispatcher, tracker: Tracker, base) -> None:
         dispatcher.messages.clear()  # drop any "expected a number" message from _read_answer
-        parse = dict(tracker.latest_message or {}, intent={"name": "faq", "confidence": 1.0})
+        parse = as_question(tracker.latest_message or {})
         audience = audience_for_channel(tracker.get_latest_input_channel() or "")
         reply = render_decision(decide(parse, base.thresholds, base.entries.keys()), base, audience)
         _say(dispatcher, reply)

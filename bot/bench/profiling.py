@@ -108,7 +108,7 @@ def profile_one_message(model: Path, server_env: Dict[str, str], workdir: Path, 
     totals = breakdown(profiler.last_session.root_frame() if profiler.last_session else None)
     profiled = sum(totals.values()) or 1.0
     session = profiler.last_session
-    text = profiler.output_text(unicode=False, color=False, show_all=False)
+    text = profiler.output_text(unicode=False, color=False, show_all=False).replace(f"{PROJECT_ROOT}/", "")
     (workdir / "profile.txt").write_text(text, encoding="utf-8")
     return {
         "message": message,
@@ -144,7 +144,8 @@ def action_reply_check_cost(reply: Optional[dict] = None, repeat: int = 20) -> d
     for _ in range(repeat):
         validator.validate(reply)
     built_once = (time.perf_counter() - start) / repeat
-    return {"jsonschema_validate_ms": round(each_call * 1000, 2),
+    installed = RemoteAction._validate_action_result.__module__ == "bot.rasa_components.action_reply_check"
+    return {"jsonschema_validate_ms": round(each_call * 1000, 2), "project_check_installed": installed,
             "validator_built_once_ms": round(built_once * 1000, 3),
             "real_reply": real, "reply_events": len(reply.get("events") or []),
             "reply_responses": len(reply.get("responses") or [])}

@@ -42,7 +42,8 @@ def _evaluate(predictor: Predictor, texts: Sequence[str], gold: Sequence[str], t
     start = time.perf_counter()
     parses = predictor.parse(list(texts))
     seconds = time.perf_counter() - start
-    parses = [as_the_bot_reads_it(parse, text) for parse, text in zip(parses, texts)]
+    parses = [as_the_bot_reads_it(parse, text, thresholds, entry_intents, entry_checks)
+              for parse, text in zip(parses, texts)]
     top = [(g, served(g, top_label(p), entry_checks)) for g, p in zip(gold, parses)]
     answers = [(g, served(g, decision_label(p, thresholds, entry_intents), entry_checks))
                for g, p in zip(gold, parses)]

@@ -286,7 +286,13 @@ def render(results: dict) -> str:
               f"{minutes:.1f} min. Raw figures: [benchmarks.json](benchmarks.json). Targets are those of the issue; "
               "tests never assert timings.", "", "## Machine", ""] + _machine(results.get("machine", {})) + [""]
     rows = targets(results)
-    if rows:
+    previous = results.get("previous_run")
+    if rows and previous:
+        lines += ["## Targets", "", f"| Target | Figure | Status | Previous run ({previous['generated_at']}, "
+                  f"git {previous['git']}) |", "|---|---|---|---|"]
+        lines += [f"| {r['target']} | {r['figure']} | {_met(r['met'])} | {previous['figures'].get(r['target'], '–')} |"
+                  for r in rows] + [""]
+    elif rows:
         lines += ["## Targets", "", "| Target | Figure | Status |", "|---|---|---|"]
         lines += [f"| {r['target']} | {r['figure']} | {_met(r['met'])} |" for r in rows] + [""]
     if results.get("quality"):

@@ -25,7 +25,7 @@ from bot.bench.load import SCENARIOS, read_mix, run_levels
 from bot.bench.plain_bot import write_plain_bot
 from bot.bench.profiling import profile_one_message
 from bot.bench.quality import QualitySettings, run_quality
-from bot.bench.report import render
+from bot.bench.report import render, targets
 from bot.bench.resources import (cpu_seconds, machine_busy_seconds, measure_edit_live, model_size_mib,
                                  own_cpu_seconds, peak_rss_mib, reply_text, timed_run, train_full_model)
 from bot.bench.systems import ProjectPipeline, RasaDefaultPipeline, TfidfBaseline, quiet_rasa_logs, with_epochs
@@ -91,6 +91,19 @@ def _relative(path: Path) -> str:
 
 def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def previous_run(json_path: Path) -> Optional[dict]:
+    """The targets' figures of the last complete `make bench` at `json_path`, shown beside the new ones
+    (so that a change made to move a figure is reported with both figures)."""
+    try:
+        old = json.loads(Path(json_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not old.get("finished") or (old.get("settings") or {}).get("smoke"):
+        return None
+    return {"generated_at": old.get("generated_at"), "git": (old.get("machine") or {}).get("git"),
+            "figures": {row["target"]: row["figure"] for row in targets(old)}}
 
 
 def bench_env(workdir: Path) -> Dict[str, str]:
@@ -160,7 +173,7 @@ def main(argv=None) -> int:
     results = {"generated_at": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
                "command": "make bench" if not args.smoke else "python -m bot.bench --smoke",
                "settings": settings, "machine": machine.describe(PROJECT_ROOT), "part_seconds": {},
-               "resources": {}, "load": {}}
+               "resources": {}, "load": {}, "previous_run": previous_run(args.json)}
     base = load_knowledge(args.knowledge)
     examples = sample(knowledge_examples(base), args.sample, args.seed)
     extras = extra_nlu_files(args.data)
@@ -182,9 +195,9 @@ def main(argv=None) -> int:
         training = train_full_model(config, args.domain, data_dir, workdir / "models", env, PROJECT_ROOT,
                                     workdir / "train.log")
         training["config"] = "config.yml" if not args.epochs else f"config.yml with {args.epochs} epoch(s)"
-        training["model_mib"] = model_size_mib(Path(training["model"]))
+        model = Path(training.pop("model"))  # in the temporary folder: not worth recording
+        training["model_mib"] = model_size_mib(model)
         results["resources"]["training"] = training
-        model = Path(training["model"])
         results["part_seconds"]["training"] = time.perf_counter() - part
         log(f"training: {training['seconds']} s")
         write_outputs(results, args, started, finished=False)

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from bot.answering.decision import decide, selector_ranking
+from bot.answering.routing import as_question, firm_faq_question
 from bot.eligibility.aids import detect_aid
 from bot.eligibility.extraction import facts_in
 from bot.evaluation import distress
@@ -29,11 +30,15 @@ async def parse_all(model: Path, texts):
     return [await agent.parse_message(text) for text in texts]
 
 
-def as_the_bot_reads_it(parse: dict, text: str) -> dict:
-    """Outside a check, an `informer` message with no fact and no aid is answered as a question
-    (actions/eligibility_actions.py does the same), so it is evaluated as one."""
-    if (parse.get("intent") or {}).get("name") == "informer" and not facts_in(text) and not detect_aid(text):
-        return dict(parse, intent={"name": "faq", "confidence": 1.0})
+def as_the_bot_reads_it(parse: dict, text: str, thresholds, entry_intents, entry_checks) -> dict:
+    """Outside a check, an `informer` message with no fact and no aid is answered as a question, and so
+    is an `eligibilite` one that the selector ties firmly to a FAQ entry without a check
+    (actions/eligibility_actions.py does the same), so they are evaluated as such."""
+    intent = (parse.get("intent") or {}).get("name")
+    if intent not in ("informer", "eligibilite") or facts_in(text) or detect_aid(text):
+        return parse
+    if intent == "informer" or firm_faq_question(parse, thresholds, entry_intents, entry_checks):
+        return as_question(parse)
     return parse
 
 
@@ -42,14 +47,15 @@ def evaluate(model: Path, test_file: Path, knowledge: Path):
     examples = read_examples(test_file)
     parses = asyncio.run(parse_all(model, [text for text, _ in examples]))
     outcomes = []
+    intents = {entry_id: entry.intent for entry_id, entry in base.entries.items()}
+    checks = {entry_id: entry.check or "" for entry_id, entry in base.entries.items()}
     for (text, label), parse in zip(examples, parses):
-        parse = as_the_bot_reads_it(parse, text)
+        parse = as_the_bot_reads_it(parse, text, base.thresholds, intents, checks)
         ranking = selector_ranking(parse)
         entry = base.entries.get(label.split("/", 1)[-1])
         outcomes.append(Outcome(text, label, decide(parse, base.thresholds, base.entries.keys()),
                                 parse["intent"]["name"], ranking[0][1] if ranking else "",
                                 (entry.check or "") if entry else ""))
-    intents = {entry_id: entry.intent for entry_id, entry in base.entries.items()}
     return compute(outcomes, intents), outcomes, parses
 
 

@@ -228,6 +228,9 @@ class Thresholds(Strict):
     margin: float = Field(..., ge=0, le=1)
     suggestion: float = Field(..., ge=0, le=1)
     alternative_margin: float = Field(..., ge=0, le=1)
+    # Outside a check, an eligibility request with no aid and no fact is answered as a FAQ question
+    # when the selector gives a FAQ entry without a check at least this confidence (bot/answering/routing.py).
+    question_over_check: float = Field(0.6, ge=0, le=1)
 
     @root_validator(skip_on_failure=True)
     def _order(cls, values):

@@ -21,6 +21,7 @@ import requests
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.cli.serve import RASA_REQUEST_MAX_SIZE
 from bot.knowledge import load_knowledge
 from tests.channels import fake_provider as fake
 from tests.channels.helpers import (new_chat_id, new_phone, staff_token, telegram_callback, telegram_update,
@@ -47,6 +48,11 @@ def nothing_failed_in_the_server(stack):
     yield
     assert_alive(stack)
     assert failures_logged(stack) == before
+
+
+def over_body_limit(response: requests.Response) -> bool:
+    """The Rasa server refuses bodies over its limit with 413 before any of the project's code runs."""
+    return response.status_code == 413 and len(response.request.body or b"") > RASA_REQUEST_MAX_SIZE
 
 
 def flat(text: str) -> str:
@@ -98,7 +104,9 @@ def test_rest_bad_input(stack, tally, unavailable, cases):
         # A valid hostile sender ("0", "default"…) may come back often enough to meet the rate limit.
         expected = (200, 400, 413, 429) if kind in ("sender", "raw") else (200, 400, 413)
         assert response.status_code in expected, (kind, response.status_code, response.text[:300])
-        if response.status_code in (200, 413, 429):
+        if over_body_limit(response):
+            assert response.json()["status"] == 413
+        elif response.status_code in (200, 413, 429):
             check_bot_reply(response, used, unavailable)
         else:
             assert isinstance(response.json().get("error"), str)
@@ -111,7 +119,8 @@ def test_rest_bad_input(stack, tally, unavailable, cases):
 
 # --- staff ------------------------------------------------------------------------------------
 
-ascii_header = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=200)
+# Printable ASCII; no leading space (HTTP clients refuse to send such a header value at all).
+ascii_header = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=200).map(str.lstrip)
 hostile_claims = st.dictionaries(st.sampled_from(["sub", "exp", "iat", "nbf", "aud", "iss", "role", "audience"]),
                                  json_value, max_size=5)
 staff_case = st.one_of(
@@ -156,7 +165,8 @@ def test_staff_bad_input(stack, tally, unavailable, cases):
     for kind, value, extra in cases:
         response = staff_request(stack, kind, value, extra, conversation, token)
         tally["staff"] += 1
-        assert response.status_code in (200, 400, 401), (kind, response.status_code, response.text[:300])
+        assert response.status_code in (200, 400, 401) or over_body_limit(response), (
+            kind, response.status_code, response.text[:300])
         if response.status_code == 200:
             if kind == "claims":  # a valid token after all: its own conversation
                 assert isinstance(value.get("sub"), str) and isinstance(value.get("exp"), (int, float))
@@ -227,7 +237,8 @@ def test_telegram_bad_input(stack, provider_api, tally, unavailable, cases):
         response = telegram_request(stack, kind, value, extra, chat_id)
         tally["telegram"] += 1
         expected = {200, 403} if kind == "secret" else {200, 400}
-        assert response.status_code in expected, (kind, response.status_code, response.text[:300])
+        assert response.status_code in expected or over_body_limit(response), (
+            kind, response.status_code, response.text[:300])
         if kind == "secret" and value != fake.TELEGRAM_SECRET:
             assert response.status_code == 403
     before = len(provider_api.telegram_messages(chat_id))
@@ -286,7 +297,8 @@ def test_twilio_bad_input(stack, provider_api, tally, unavailable, cases):
         response = twilio_request(stack, kind, value, extra, phone)
         tally["twilio"] += 1
         expected = {200, 403} if kind == "signature" else {200, 400, 403} if kind == "raw" else {200, 400}
-        assert response.status_code in expected, (kind, response.status_code, response.text[:300])
+        assert response.status_code in expected or over_body_limit(response), (
+            kind, response.status_code, response.text[:300])
     before = len(provider_api.twilio_messages(phone))
     assert twilio_request(stack, "body", NORMAL, {}, phone).status_code == 200
     sent = provider_api.twilio_messages(phone)

@@ -245,7 +245,8 @@ def test_rest_rate_limit_gives_429_with_the_polite_message(stack, polite):
     assert statuses.count(400) >= LIMIT - 5 and 429 in statuses
     response = requests.post(url, json={"sender": sender, "message": "visale pour un couple ?"}, timeout=30)
     assert response.status_code == 429
-    assert 1 <= int(response.headers["Retry-After"]) <= 3600 // LIMIT + 1
+    retry_after = int(response.headers["Retry-After"])
+    assert retry_after in range(1, 3600 // LIMIT + 2)
     assert [flat(m["text"]) for m in response.json()] == [polite] and response.json()[0]["recipient_id"] == sender
     other = requests.post(url, json={"sender": f"calm-{uuid.uuid4().hex[:8]}", "message": "bonjour"}, timeout=30)
     assert other.status_code == 200 and polite not in flat(other.text)  # only that sender is limited
