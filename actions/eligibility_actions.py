@@ -159,9 +159,8 @@ class ValidateEligibiliteForm(FormValidationAction):
 
     @staticmethod
     def _firm_question(tracker: Tracker, base) -> bool:
-        intents = {entry_id: entry.intent for entry_id, entry in base.entries.items()}
-        checks = {entry_id: entry.check or "" for entry_id, entry in base.entries.items()}
-        return firm_faq_question(tracker.latest_message or {}, base.thresholds, intents, checks)
+        return firm_faq_question(tracker.latest_message or {}, base.thresholds, base.intents_by_entry(),
+                                 base.checks_by_entry())
 
     @staticmethod
     def _answer_as_question(dispatcher, tracker: Tracker, base) -> None:

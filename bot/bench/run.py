@@ -180,8 +180,7 @@ def main(argv=None) -> int:
     heldout = read_examples(args.heldout)
     if args.heldout_limit:
         heldout = heldout[::max(1, len(heldout) // args.heldout_limit)][:args.heldout_limit]
-    entry_intents = {entry_id: entry.intent for entry_id, entry in base.entries.items()}
-    entry_checks = {entry_id: entry.check for entry_id, entry in base.entries.items() if getattr(entry, "check", None)}
+    entry_intents, entry_checks = base.intents_by_entry(), base.checks_by_entry()
     stacks: List[Stack] = []
     try:
         # Full training, timed: `make train` without the make (the model is used by every other part).

@@ -47,8 +47,7 @@ def evaluate(model: Path, test_file: Path, knowledge: Path):
     examples = read_examples(test_file)
     parses = asyncio.run(parse_all(model, [text for text, _ in examples]))
     outcomes = []
-    intents = {entry_id: entry.intent for entry_id, entry in base.entries.items()}
-    checks = {entry_id: entry.check or "" for entry_id, entry in base.entries.items()}
+    intents, checks = base.intents_by_entry(), base.checks_by_entry()
     for (text, label), parse in zip(examples, parses):
         parse = as_the_bot_reads_it(parse, text, base.thresholds, intents, checks)
         ranking = selector_ranking(parse)

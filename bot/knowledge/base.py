@@ -27,6 +27,14 @@ class KnowledgeBase:
     def entry(self, entry_id: str) -> Optional[Entry]:
         return self.entries.get(entry_id)
 
+    def intents_by_entry(self) -> Dict[str, str]:
+        """Entry id -> its intent (faq, chitchat, hors_sujet)."""
+        return {entry_id: entry.intent for entry_id, entry in self.entries.items()}
+
+    def checks_by_entry(self) -> Dict[str, str]:
+        """Entry id -> the aid whose eligibility check it offers, for the entries that offer one."""
+        return {entry_id: entry.check for entry_id, entry in self.entries.items() if entry.check}
+
     def by_intent(self, intent: str) -> List[Entry]:
         return [entry for entry in self.entries.values() if entry.intent == intent]
 

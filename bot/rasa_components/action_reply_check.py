@@ -11,7 +11,6 @@ imports the project's components (`bot/rasa_components/__init__.py`).
 from functools import lru_cache
 from typing import Any, Dict
 
-from jsonschema import ValidationError
 from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
@@ -42,6 +41,3 @@ def validate_action_result(self: RemoteAction, result: Dict[str, Any]) -> bool:
 
 def install() -> None:
     RemoteAction._validate_action_result = validate_action_result
-
-
-__all__ = ["ValidationError", "install", "validate_action_result"]
