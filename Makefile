@@ -57,7 +57,7 @@ generate: $(STAMP)
 train: generate
 	@$(MAKE) --no-print-directory $(MODEL)
 
-$(MODEL): config.yml domain.yml knowledge/lexique.yml $(shell find data -name '*.yml' 2>/dev/null) $(NLU_GENERATED)
+$(MODEL): config.yml domain.yml knowledge/lexique.yml knowledge/detresse.yml $(shell find data -name '*.yml' 2>/dev/null) $(NLU_GENERATED)
 	@mkdir -p models
 	$(PY) -m rasa train --config config.yml --domain domain.yml --data data --out models \
 		--fixed-model-name assistant --force

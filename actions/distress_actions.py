@@ -4,16 +4,18 @@ import logging
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import recording
 from actions.knowledge_store import knowledge_store
 from bot.answering.audience import audience_for_channel
+from bot.answering.render import render_entry
 from bot.knowledge import KnowledgeErrors
-from bot.safety.reply import distress_reply
+from bot.safety.reply import continues_check, distress_reply, question_alongside
 
 logger = logging.getLogger(__name__)
+FORM = "eligibilite_form"
 
 # Last resort if no valid knowledge was ever loaded: the national emergency numbers.
 NO_CONTENT = ("Si vous êtes en danger, appelez le 112 (urgences), le 115 (hébergement d'urgence) ou le "
@@ -33,10 +35,18 @@ class ActionDistress(Action):
             dispatcher.utter_message(text=NO_CONTENT)
             return []
         audience = audience_for_channel(tracker.get_latest_input_channel() or "")
-        form_was_active = bool(tracker.active_loop.get("name"))
-        reply = distress_reply(base, situation, audience, offer_resume=form_was_active)
+        in_check = tracker.active_loop.get("name") == FORM
+        go_on = in_check and continues_check(base, situation)
+        reply = distress_reply(base, situation, audience, offer_resume=in_check and not go_on)
         dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None)
+        asked = question_alongside(tracker.latest_message or {}, base)
+        if asked:
+            answer = render_entry(base.entries[asked], base, audience)
+            dispatcher.utter_message(text=answer.text)
         await recording.after_distress(tracker, situation)  # a referral to staff, no text (issue 5)
-        logger.warning("distress situation=%s channel=%s", situation, tracker.get_latest_input_channel())
-        # Any running check is stopped; it is offered again (button), not forced.
+        logger.warning("distress situation=%s channel=%s question=%s", situation,
+                       tracker.get_latest_input_channel(), asked)
+        if go_on:
+            return [FollowupAction(FORM)]  # housing emergencies: the check goes on, its question asked again
+        # Other situations stop a running check; it is offered again (button), not forced.
         return [ActiveLoop(None), SlotSet("requested_slot", None)]

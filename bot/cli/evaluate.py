@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import List
 
 from bot.answering.decision import decide, selector_ranking
 from bot.answering.routing import as_question, firm_faq_question
@@ -58,16 +59,38 @@ def evaluate(model: Path, test_file: Path, knowledge: Path):
     return compute(outcomes, intents), outcomes, parses
 
 
-def evaluate_distress(model: Path, test_file: Path) -> distress.DistressReport:
-    cases, near_misses = distress.read_distress_set(test_file)
-    parses = asyncio.run(parse_all(model, [text for text, _ in cases] + near_misses))
-    return distress.compute(cases, parses[:len(cases)], near_misses, parses[len(cases):])
+DISTRESS_DEV = ("tests/safety/distress_dev.yml", "tests/safety/distress_test.yml", "tests/safety/distress_dev2.yml")
+DISTRESS_FINAL = "tests/safety/distress_final.yml"
 
 
-def write_distress_json(report: "distress.DistressReport", path) -> None:
+def evaluate_distress(model: Path, knowledge: Path, final: bool = False) -> List["distress.SetScore"]:
+    """Every distress and ordinary set, parsed by the model in one batch; the final set only if asked."""
+    base = load_knowledge(knowledge)
+    jobs = []  # (name, kind, role, items)
+    for name in DISTRESS_DEV + ((DISTRESS_FINAL,) if final else ()):
+        if Path(name).is_file():
+            items, near = distress.read_distress_items(Path(name))
+            role = "final, noté une fois" if name == DISTRESS_FINAL else "mise au point"
+            jobs.append((name, "distress", role, items))
+            jobs.append((name + " (quasi-détresse)", "ordinaire", role, near))
+    for name, (role, texts) in distress.ordinary_sets(base).items():
+        jobs.append((name, "ordinaire", role, texts))
+    texts = [item[0] if isinstance(item, tuple) else item for _, _, _, items in jobs for item in items]
+    parses = asyncio.run(parse_all(model, texts))
+    scores, offset = [], 0
+    for name, kind, role, items in jobs:
+        chunk, offset = parses[offset:offset + len(items)], offset + len(items)
+        if kind == "distress":
+            scores.append(distress.score_distress(name, role, items, chunk))
+        else:
+            scores.append(distress.score_ordinary(name, role, items, chunk))
+    return scores
+
+
+def write_distress_json(scores, path) -> None:
     if path:
-        figures = dict(report.__dict__, recall=report.recall, false_alarm_rate=report.false_alarm_rate)
-        Path(path).write_text(json.dumps(figures, ensure_ascii=False, indent=1))
+        Path(path).write_text(json.dumps([dict(s.__dict__, rate=s.rate) for s in scores], ensure_ascii=False,
+                                         indent=1))
 
 
 def main(argv=None) -> int:
@@ -77,17 +100,19 @@ def main(argv=None) -> int:
     parser.add_argument("--knowledge", type=Path, default=Path("knowledge"))
     parser.add_argument("--out", type=Path, default=Path("docs/quality.md"))
     parser.add_argument("--json", type=Path, default=None, help="also write the raw figures as JSON")
-    parser.add_argument("--distress", type=Path, default=Path("tests/safety/distress_test.yml"))
     parser.add_argument("--distress-json", type=Path, default=None, help="write the distress figures as JSON")
-    parser.add_argument("--distress-only", action="store_true", help="only the distress set (faster)")
+    parser.add_argument("--distress-only", action="store_true", help="only the distress sets (faster)")
+    parser.add_argument("--distress-final", action="store_true",
+                        help="also score the final distress set (once, at the end of a piece of work)")
     parser.add_argument("--rasa-results", type=Path, default=None,
                         help="folder written by `rasa test nlu` on the same test set, to quote its figures")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     if args.distress_only:
-        distress_report = evaluate_distress(args.model, args.distress)
-        write_distress_json(distress_report, args.distress_json)
-        print(f"distress recall={distress_report.recall:.3f} false_alarms={distress_report.false_alarm_rate:.3f}")
+        scores = evaluate_distress(args.model, args.knowledge, args.distress_final)
+        write_distress_json(scores, args.distress_json)
+        for s in scores:
+            print(f"{s.name}: {s.kind} {s.hits}/{s.total} = {s.rate:.3f}")
         return 0
     report, _, _ = evaluate(args.model, args.test, args.knowledge)
     thresholds = load_knowledge(args.knowledge).thresholds
@@ -105,12 +130,9 @@ def main(argv=None) -> int:
                   "sub-entries counted as distinct labels)."]
     command = "make quality"
     markdown = to_markdown(report, "Answer quality on the held-out test set", command, "\n".join(notes))
-    if args.distress.is_file():
-        distress_report = evaluate_distress(args.model, args.distress)
-        markdown = markdown.replace("## Per entry", distress.to_markdown(distress_report, str(args.distress))
-                                    + "\n## Per entry", 1)
-        print(f"distress recall={distress_report.recall:.3f} false_alarms={distress_report.false_alarm_rate:.3f}")
-        write_distress_json(distress_report, args.distress_json)
+    scores = evaluate_distress(args.model, args.knowledge, args.distress_final)
+    markdown = markdown.replace("## Per entry", distress.to_markdown(scores) + "\n## Per entry", 1)
+    write_distress_json(scores, args.distress_json)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(markdown, encoding="utf-8")
     if args.json:

@@ -290,6 +290,7 @@ class DistressSituation(Strict):
     questions: List[str] = Field(..., min_items=MIN_QUESTIONS)
     answer: str = Field(..., min_length=1)
     staff_answer: str = Field(..., min_length=1)
+    reprise: Literal["continuer", "proposer"] = "proposer"
     sources: List[Source] = Field(..., min_items=1)
     reviewed: dt.date
 
@@ -311,9 +312,22 @@ class DistressMessages(Strict):
     follow_up: str
 
 
+class DistressFraming(Strict):
+    """Words showing that a message speaks of no danger now (bot/safety/distress.py `Framing`)."""
+
+    figure: List[str] = Field(default_factory=list)
+    passe: List[str] = Field(default_factory=list)
+    present: List[str] = Field(default_factory=list)
+
+    _cue = validator("figure", "passe", "present", each_item=True, allow_reuse=True)(
+        DistressSituation._cue.__func__)
+
+
 class DistressFile(Strict):
     situations: List[DistressSituation] = Field(..., min_items=1)
     messages: DistressMessages
+    ordinaires: List[str] = Field(default_factory=list)
+    cadrage: Optional[DistressFraming] = None
 
     @validator("situations")
     def _unique_ids(cls, value):

@@ -5,7 +5,7 @@ and word n-grams beats Rasa's neural ResponseSelector by several points of held-
 (see docs/quality.md), trains in seconds and predicts in about a millisecond.
 """
 
-from typing import List, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -15,7 +15,8 @@ from sklearn.pipeline import make_pipeline, make_union
 class LinearSelector:
     """Probabilistic classifier of texts into labels (here `faq/<id>`, `chitchat/<id>`, `hors_sujet/<id>`)."""
 
-    def __init__(self, c: float = 10.0, char_ngrams: Tuple[int, int] = (2, 5), word_ngrams: Tuple[int, int] = (1, 2)):
+    def __init__(self, c: float = 10.0, char_ngrams: Tuple[int, int] = (2, 5), word_ngrams: Tuple[int, int] = (1, 2),
+                 class_weight: Optional[str] = None):
         self.model = make_pipeline(
             make_union(
                 TfidfVectorizer(analyzer="char_wb", ngram_range=char_ngrams, strip_accents="unicode",
@@ -23,7 +24,7 @@ class LinearSelector:
                 TfidfVectorizer(analyzer="word", ngram_range=word_ngrams, strip_accents="unicode",
                                 sublinear_tf=True, token_pattern=r"(?u)\b\w+\b"),
             ),
-            LogisticRegression(C=c, max_iter=5000),
+            LogisticRegression(C=c, max_iter=5000, class_weight=class_weight),
         )
 
     def fit(self, texts: Sequence[str], labels: Sequence[str]) -> "LinearSelector":

@@ -1,60 +1,130 @@
-"""Strong-cue detection of distress situations (knowledge/detresse.yml `cues`).
+"""Distress detection: strong cues, a trained classifier, and the framing that tells a danger now from a word.
 
-A cue is a word or phrase matched as whole words, case- and accent-insensitive ("dormir dehors"),
-or several parts joined by " + " that must all appear in the message ("expulsion + demain").
-The classifier trained on the situations' phrasings catches what the cues miss; both are combined
-by the NLU component `DistressGuard`.
+- A **cue** (knowledge/detresse.yml `cues`) is a word or phrase matched as whole words, case- and
+  accent-insensitive ("dormir dehors"), or several parts joined by " + " that must all appear
+  ("expulsion + demain"); a situation's `not_if` phrases cancel its cues ("à la rue de la Paix").
+- The **classifier** (bot/safety/classifier.py) gives the probability that a message is one of the
+  distress situations rather than any ordinary message the bot knows (every FAQ and eligibility
+  phrasing, and the `ordinaires` of detresse.yml).
+- The **framing** (`cadrage`) of a message can show that no one is in danger now: laughter or an
+  idiom (`figure`), or a situation that is over (`passe`, unless `present` shows a danger now).
+
+`DistressDetector.detect()` fires on a cue or a classifier score over the threshold, never on a
+message whose framing rules a present danger out.
 """
 
 import re
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from bot.nlu.normalize import fold
+
+Scorer = Callable[[str], Tuple[float, Optional[str]]]  # text -> (probability of distress, situation)
 
 
 @dataclass(frozen=True)
 class DistressMatch:
     situation: str
-    cue: str
+    cue: str            # the cue that matched, or "" when the classifier decided
+    by: str = "cue"     # "cue" or "modele"
+    score: float = 1.0
+
+
+def _plain(text: str) -> str:
+    return fold(text or "").replace("’", "'")
 
 
 def _phrase_pattern(phrase: str) -> re.Pattern:
-    words = [re.escape(w) for w in re.findall(r"[\w']+", fold(phrase).replace("’", "'"))]
-    return re.compile(r"(?<![\w])" + r"[\s\-']*".join(words) + r"(?![\w])")
+    words = re.findall(r"[\w']+|\*", _plain(phrase))
+    parts = [r"[\w']+" if word == "*" else re.escape(word) for word in words]
+    return re.compile(r"(?<![\w])" + r"[\s\-']*".join(parts) + r"(?![\w])")
 
 
-def _cue_patterns(cue: str) -> List[re.Pattern]:
+def cue_patterns(cue: str) -> List[re.Pattern]:
+    """The patterns of one cue: every part of « A + B » must match."""
     return [_phrase_pattern(part) for part in (p.strip() for p in cue.split("+")) if part]
 
 
-class DistressDetector:
-    """Finds the first situation (in file order) whose cue appears in a message.
+def _matches(patterns: Sequence[re.Pattern], folded: str) -> bool:
+    return bool(patterns) and all(pattern.search(folded) for pattern in patterns)
 
-    `not_if` phrases cancel a situation's cues when they appear too ("à la rue de la Paix" is an
-    address, "me tuer à la tâche" an idiom); the trained classifier still sees such messages.
-    """
+
+class Framing:
+    """Whether a message's own words rule out a danger now (knowledge/detresse.yml `cadrage`)."""
+
+    def __init__(self, figure: Iterable[str] = (), past: Iterable[str] = (), present: Iterable[str] = ()):
+        self._figure = [cue_patterns(p) for p in figure]
+        self._past = [cue_patterns(p) for p in past]
+        self._present = [cue_patterns(p) for p in present]
+
+    @classmethod
+    def from_file(cls, cadrage) -> "Framing":
+        if cadrage is None:
+            return cls()
+        return cls(cadrage.figure, cadrage.passe, cadrage.present)
+
+    def reason_no_danger(self, text: str) -> Optional[str]:
+        """"figure" or "passe" when the message speaks of no present danger, else None."""
+        folded = _plain(text)
+        if any(_matches(p, folded) for p in self._figure):
+            return "figure"
+        if any(_matches(p, folded) for p in self._past) and not any(_matches(p, folded) for p in self._present):
+            return "passe"
+        return None
+
+
+class DistressDetector:
+    """Cues (first situation in file order wins), then the classifier, both subject to the framing."""
 
     def __init__(self, cues_by_situation: Dict[str, Iterable[str]],
-                 not_if_by_situation: Optional[Dict[str, Iterable[str]]] = None):
+                 not_if_by_situation: Optional[Dict[str, Iterable[str]]] = None,
+                 framing: Optional[Framing] = None):
         not_if_by_situation = not_if_by_situation or {}
+        self.framing = framing or Framing()
         self._rules: List[Tuple[str, str, List[re.Pattern]]] = []
         self._exceptions: Dict[str, List[List[re.Pattern]]] = {}
         for situation, cues in cues_by_situation.items():
             for cue in cues:
-                patterns = _cue_patterns(cue)
+                patterns = cue_patterns(cue)
                 if patterns:
                     self._rules.append((situation, cue, patterns))
-            self._exceptions[situation] = [p for p in map(_cue_patterns, not_if_by_situation.get(situation, ())) if p]
+            self._exceptions[situation] = [p for p in map(cue_patterns, not_if_by_situation.get(situation, ())) if p]
 
     @classmethod
-    def from_situations(cls, situations) -> "DistressDetector":
-        return cls({s.id: s.cues for s in situations}, {s.id: s.not_if for s in situations})
+    def from_file(cls, distress_file) -> "DistressDetector":
+        situations = distress_file.situations
+        return cls({s.id: s.cues for s in situations}, {s.id: s.not_if for s in situations},
+                   Framing.from_file(getattr(distress_file, "cadrage", None)))
 
-    def detect(self, text: str) -> Optional[DistressMatch]:
-        folded = fold(text or "").replace("’", "'")
+    def cue(self, text: str) -> Optional[DistressMatch]:
+        """The first cue found (not cancelled by its situation's `not_if`), framing not applied."""
+        folded = _plain(text)
         for situation, cue, patterns in self._rules:
-            if all(pattern.search(folded) for pattern in patterns) and not any(
-                    all(p.search(folded) for p in exception) for exception in self._exceptions[situation]):
+            if _matches(patterns, folded) and not any(_matches(e, folded) for e in self._exceptions[situation]):
                 return DistressMatch(situation, cue)
+        return None
+
+    def cancelled(self, situation: str, text: str) -> bool:
+        """True when one of the situation's `not_if` phrases is in the message."""
+        folded = _plain(text)
+        return any(_matches(e, folded) for e in self._exceptions.get(situation, ()))
+
+    def detect(self, text: str, scorer: Optional[Scorer] = None, threshold: float = 0.5,
+               question_confidence: float = 0.0, question_veto: float = 1.0) -> Optional[DistressMatch]:
+        """The distress situation of a message, or None (ordinary message, or no danger now).
+
+        The classifier decides alone only when the message is not firmly an ordinary question:
+        `question_confidence` is the entry selector's best probability for a non-distress entry, and
+        at `question_veto` or more the message is answered as that question.
+        """
+        if self.framing.reason_no_danger(text):
+            return None
+        match = self.cue(text)
+        if match:
+            return match
+        if scorer is None or question_confidence >= question_veto:
+            return None
+        score, situation = scorer(text)
+        if situation and score >= threshold and not self.cancelled(situation, text):
+            return DistressMatch(situation, "", by="modele", score=score)
         return None

@@ -1,7 +1,8 @@
-"""Distress detection measured on the two sets written apart from knowledge/detresse.yml.
+"""Distress detection on every set, at the decision the user sees, with the targets of docs/quality.md.
 
-`distress_dev.yml` was used to analyse errors and tune the cues; `distress_test.yml` is the final
-held-out set, never looked at for tuning. Minimums sit at the figures reported in docs/quality.md.
+Targets: recall 1.0 on every distress set; no false alarm on the in-scope phrasings (FAQ, eligibility,
+held-out, follow-ups, extraction sets, personas' openings); at most 1 % on the near-miss sets.
+The dev sets were used to tune the detector; near_miss.yml and distress_final.yml never were.
 """
 
 import json
@@ -13,22 +14,35 @@ import pytest
 from bot.cli.serve import DEFAULT_MODEL
 
 pytestmark = pytest.mark.nlu
+NEAR_MISS_MAX = 0.01
 
 
-@pytest.mark.timeout(600)
-@pytest.mark.parametrize("name, min_recall, max_false_alarms", [
-    ("distress_dev.yml", 1.0, 0.05),
-    ("distress_test.yml", 0.98, 0.15),
-])
-def test_distress_recall_and_false_alarms(tmp_path, name, min_recall, max_false_alarms):
+@pytest.fixture(scope="module")
+def scores(tmp_path_factory):
     if not DEFAULT_MODEL.is_file():
         pytest.fail(f"{DEFAULT_MODEL} is missing: run the tests with `make test` (it trains first).")
-    out = tmp_path / "distress.json"
+    out = tmp_path_factory.mktemp("distress") / "distress.json"
     result = subprocess.run([sys.executable, "-m", "bot.cli.evaluate", "--model", str(DEFAULT_MODEL),
-                             "--distress", f"tests/safety/{name}", "--distress-only", "--distress-json", str(out)],
+                             "--distress-only", "--distress-final", "--distress-json", str(out)],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]
-    figures = json.loads(out.read_text())
-    assert figures["distress"] >= 60 and figures["near_misses"] >= 60
-    assert figures["recall"] >= min_recall, figures["missed"]
-    assert figures["false_alarm_rate"] <= max_false_alarms, figures["alarms"]
+    return json.loads(out.read_text())
+
+
+def test_every_distress_message_gets_the_emergency_reply(scores):
+    distress = [s for s in scores if s["kind"] == "distress"]
+    assert sum(s["total"] for s in distress) >= 450
+    assert {s["name"]: s["failures"] for s in distress if s["hits"] < s["total"]} == {}
+
+
+def test_no_false_alarm_on_what_users_ask_in_scope(scores):
+    in_scope = [s for s in scores if s["kind"] == "ordinaire" and s["role"].startswith("en périmètre")]
+    assert sum(s["total"] for s in in_scope) >= 4000
+    assert {s["name"]: s["failures"] for s in in_scope if s["hits"]} == {}
+
+
+def test_near_misses_at_most_one_percent(scores):
+    near = [s for s in scores if s["kind"] == "ordinaire" and not s["role"].startswith("en périmètre")]
+    assert sum(s["total"] for s in near) >= 800
+    over = {s["name"]: (s["rate"], s["failures"]) for s in near if s["rate"] > NEAR_MISS_MAX}
+    assert over == {}

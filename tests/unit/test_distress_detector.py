@@ -1,13 +1,16 @@
-"""Strong-cue distress detection: whole words, accents and case ignored, « A + B » needs both parts."""
+"""Distress detection: cues (whole words, « A + B »), framing (idiom, past), the classifier's part, replies."""
+
+import pytest
 
 from bot.knowledge import load_knowledge
-from bot.safety.distress import DistressDetector
-from bot.safety.reply import distress_reply
+from bot.safety.distress import DistressDetector, Framing
+from bot.safety.reply import continues_check, distress_reply, question_alongside
 
 DETECTOR = DistressDetector({
-    "sans_abri": ["dormir dehors", "à la rue"],
+    "sans_abri": ["dormir dehors", "suis à la rue"],
     "expulsion_coupure": ["expulsion + demain", "coupé l'électricité"],
-})
+}, framing=Framing(figure=["mdr", "de rire"], past=["il y a * ans", "c'est du passé"], present=["ce soir"]))
+BASE = load_knowledge("knowledge")
 
 
 def test_cue_matches_whole_words_without_accents_or_case():
@@ -26,24 +29,84 @@ def test_no_partial_word_match():
     assert DETECTOR.detect("") is None and DETECTOR.detect(None) is None
 
 
-def test_project_cues_never_fire_on_faq_phrasings():
-    base = load_knowledge("knowledge")
-    detector = DistressDetector.from_situations(base.distress.situations)
-    fired = [(e.id, q) for e in base.entries.values() for q in e.questions if detector.detect(q)]
-    assert fired == []
+def test_framing_idiom_and_past_rule_out_a_present_danger():
+    assert DETECTOR.detect("je suis à la rue niveau thunes mdr") is None
+    assert DETECTOR.detect("il y a 5 ans j'ai dû dormir dehors, c'est du passé") is None
+    # a past marker does not hide a danger now
+    assert DETECTOR.detect("il y a 2 ans déjà, et ce soir encore je vais dormir dehors").situation == "sans_abri"
 
 
-def test_reply_gives_numbers_and_staff_gets_more():
-    base = load_knowledge("knowledge")
-    public = distress_reply(base, "sans_abri", "tous").text
-    staff = distress_reply(base, "sans_abri", "professionnels").text
-    assert "115" in public and "48 heures" not in public
-    assert public.split("\n\n")[0] in staff and "48 heures" in staff
-    assert "3114" in distress_reply(base, None, "tous").text  # unclear situation: the most serious one
+def test_the_classifier_decides_alone_only_over_its_threshold_and_without_a_firm_question():
+    scorer = lambda text: (0.8, "sans_abri")  # noqa: E731
+    assert DETECTOR.detect("on passe la nuit dans le hall", scorer, threshold=0.5).by == "modele"
+    assert DETECTOR.detect("on passe la nuit dans le hall", scorer, threshold=0.9) is None
+    assert DETECTOR.detect("on passe la nuit dans le hall", scorer, 0.5, question_confidence=0.7,
+                           question_veto=0.5) is None
+    # a cue is not vetoed by the question reading
+    assert DETECTOR.detect("je vais dormir dehors", scorer, 0.5, question_confidence=0.9,
+                           question_veto=0.5).by == "cue"
 
 
-def test_not_if_phrases_cancel_a_situation_cues():
+def test_not_if_phrases_cancel_a_situation_cues_and_model():
     detector = DistressDetector({"sans_abri": ["à la rue"]}, {"sans_abri": ["à la rue de", "rue + agence"]})
     assert detector.detect("je suis à la rue depuis hier").situation == "sans_abri"
     assert detector.detect("j'habite à la rue de la Paix") is None
     assert detector.detect("à la rue, où est votre agence ?") is None
+    assert detector.detect("on est à la rue de la Paix", lambda t: (0.9, "sans_abri")) is None
+
+
+def test_project_cues_never_fire_on_faq_or_ordinary_phrasings():
+    detector = DistressDetector.from_file(BASE.distress)
+    fired = [(e.id, q) for e in BASE.entries.values() for q in e.questions if detector.detect(q)]
+    fired += [("ordinaires", q) for q in BASE.distress.ordinaires if detector.detect(q)]
+    assert fired == []
+
+
+@pytest.mark.parametrize("text", [
+    "je veux vérifier si je suis éligible", "je veux vérifier", "je veux partir de chez mes parents",
+    "je veux mourir de rire", "je suis à la rue niveau thunes ce mois-ci mdr",
+])
+def test_the_requests_of_the_issue_match_no_cue(text):
+    assert DistressDetector.from_file(BASE.distress).detect(text) is None
+
+
+def test_applicants_get_the_situation_answer_and_staff_the_staff_answer():
+    situation = BASE.situation("sans_abri")
+    public = distress_reply(BASE, "sans_abri", "tous").text
+    staff = distress_reply(BASE, "sans_abri", "professionnels").text
+    assert public.startswith(situation.answer.strip()) and situation.staff_answer.strip() not in public
+    assert staff.startswith(situation.staff_answer.strip()) and situation.answer.strip() not in staff
+    assert "3114" in distress_reply(BASE, None, "tous").text  # unclear situation: the most serious one
+
+
+def test_staff_answers_never_send_the_agent_to_their_own_ccas():
+    for situation in BASE.distress.situations:
+        assert "votre ccas" not in situation.staff_answer.lower(), situation.id
+
+
+def test_eviction_reply_names_action_logement_urgent_support_for_applicants():
+    text = distress_reply(BASE, "expulsion_coupure", "tous").text
+    assert "48 heures" in text and "accompagnement social" in text
+
+
+def test_housing_emergencies_continue_a_check_other_situations_pause_it():
+    assert continues_check(BASE, "expulsion_coupure") and continues_check(BASE, "sans_abri")
+    assert not continues_check(BASE, "suicide") and not continues_check(BASE, None)
+
+
+def _parse(text, ranking):
+    return {"text": text, "intent": {"name": "detresse", "confidence": 1.0},
+            "response_selector": {"default": {"ranking": [
+                {"intent_response_key": key, "confidence": c} for key, c in ranking]}}}
+
+
+def test_a_question_in_a_distress_message_is_found_once_distress_is_set_aside():
+    parse = _parse("on est expulsés jeudi, l'accompagnement social peut agir en 48 h ?",
+                   [("detresse/expulsion_coupure", 0.6), ("faq/accompagnement_delais", 0.35),
+                    ("faq/accompagnement_presentation", 0.05)])
+    assert question_alongside(parse, BASE) == "accompagnement_delais"
+
+
+def test_no_question_no_extra_answer():
+    parse = _parse("on est expulsés jeudi", [("detresse/expulsion_coupure", 0.6), ("faq/accompagnement_delais", 0.4)])
+    assert question_alongside(parse, BASE) is None
