@@ -21,6 +21,14 @@ def choice_payload(entry_id: str) -> str:
     return "/faq" + json.dumps({CHOICE_ENTITY: entry_id})
 
 
+def with_parameters(text: str, day: Optional[dt.date] = None) -> str:
+    """The text with its {parameter.name} references replaced by the values in force (knowledge/parametres/)."""
+    if "{" not in text:
+        return text
+    from bot.rules import load_rules  # the rules' parameters; imported here to keep answering light
+    return load_rules().render(text, day)
+
+
 def source_line(entry: Entry, base: KnowledgeBase) -> str:
     messages = base.messages
     parts = []
@@ -36,7 +44,7 @@ def render_entry(entry: Entry, base: KnowledgeBase, audience: str, day: Optional
                  alternatives: Sequence[str] = ()) -> Reply:
     """The answer of one entry for this audience, with its sources; close alternatives and related
     entries as buttons."""
-    text = entry.text_on(day or dt.date.today(), audience) or base.messages.fallback
+    text = with_parameters(entry.text_on(day or dt.date.today(), audience) or base.messages.fallback, day)
     if entry.intent == "faq":
         line = source_line(entry, base)
         if line:

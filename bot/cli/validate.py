@@ -1,6 +1,7 @@
 """`make validate`: check every knowledge file and print French errors with file, line and field."""
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -22,6 +23,34 @@ def main(argv=None) -> int:
     questions = sum(len(entry.questions) for entry in base.entries.values())
     detail = ", ".join(f"{count} {intent}" for intent, count in sorted(by_intent.items()))
     print(f"Contenus valides : {len(base.entries)} fiches ({detail}), {questions} formulations.")
+    return check_parameter_references(base, args.root)
+
+
+def check_parameter_references(base, root: Path) -> int:
+    """Answers may write {parameter.name}: the parameter must exist; a value written by hand is warned."""
+    from bot.rules.formatting import parameter_references
+    from bot.rules.literals import hand_written
+    from bot.rules.ruleset import RuleSet
+    try:
+        rules = RuleSet.load(root)
+    except KnowledgeErrors as exc:
+        print(exc.report(), file=sys.stderr)
+        return 1
+    texts = []
+    for entry in base.entries.values():
+        for field in ("answer", "public_answer"):
+            value = getattr(entry, field)
+            versions = [value] if isinstance(value, str) else [v.text for v in value or []]
+            texts += [(f"{root.name}/faq : fiche « {entry.id} » ({field})", text) for text in versions]
+    unknown = [f"{where} : paramètre inconnu « {{{name}}} »" for where, text in texts
+               for name in sorted(parameter_references(text)) if name not in rules.parameters]
+    if unknown:
+        print("\n".join(unknown), file=sys.stderr)
+        return 1
+    texts += [(f"{root.name}/eligibilite/faits.yml : « {fact.name} »", text) for fact in rules.facts
+              for text in (fact.question, fact.why)]
+    for warning in hand_written(texts, rules.parameters, dt.date.today()):
+        print(f"Attention : {warning}")
     return 0
 
 

@@ -21,7 +21,7 @@ CONTRACT_MONTHS = "accompagnement.duree_contrat_minimum_mois"
 URGENT_HOURS = "accompagnement.delai_prise_en_charge.urgent_heures"
 USUAL_MIN = "accompagnement.delai_prise_en_charge.classique_mois_minimum"
 USUAL_MAX = "accompagnement.delai_prise_en_charge.classique_mois_maximum"
-PERMANENT = ("cdi_periode_essai", "cdi_confirme")
+PERMANENT = ("cdi",)
 FIXED_TERM = ("cdd", "interim")
 
 

@@ -16,6 +16,7 @@ class Extras:
     amount: Optional[Quantity] = None
     lead_time: Optional[Quantity] = None
     refining: Tuple[str, ...] = ()
+    notes: Tuple[str, ...] = ()    # texts that complete the verdict (a first step, a disagreement of sources)
 
 
 def no_extras(context: Context, status: str, info: Info) -> Extras:

@@ -70,6 +70,10 @@ class EligibilityDecision:
     missing: List[str] = field(default_factory=list)
     refining: List[str] = field(default_factory=list)
     next_steps_fr: List[str] = field(default_factory=list)
+    notes_fr: List[str] = field(default_factory=list)
+    not_met_fr: List[str] = field(default_factory=list)      # every condition that could have opened the aid, failed
+    would_change_fr: List[str] = field(default_factory=list)  # « avec un revenu net de 1 710 € ou moins… »
+    reviewed_fr: str = ""
     alternatives_fr: List[str] = field(default_factory=list)
     sources: List[Source] = field(default_factory=list)
     amount: Optional[Quantity] = None

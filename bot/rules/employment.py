@@ -1,8 +1,9 @@
 """Shared reading of the employment facts: which kind of employer, and how large it is.
 
 Several aids are reserved to employees of a private company, with a minimum size that differs for
-agricultural companies. An apprentice (`alternant`) is an employee of their company: the sector
-then comes from `secteur_employeur`.
+agricultural companies. An employee (`salarie`) or an apprentice (`alternant`) works for an employer
+whose sector is `secteur_employeur` (private, agricultural or public); the contract alone says
+nothing about it, so it is asked when it matters.
 """
 
 from typing import Mapping, Optional, Tuple
@@ -11,37 +12,41 @@ from bot.rules.logic import Check, Condition, Context, Criterion, result, unknow
 
 NON_AGRICULTURAL, AGRICULTURAL, PUBLIC, NOT_EMPLOYED = "non_agricole", "agricole", "public", "aucun"
 PRIVATE = (NON_AGRICULTURAL, AGRICULTURAL)
-SECTOR_OF_APPRENTICE = {"prive": NON_AGRICULTURAL, "agricole": AGRICULTURAL, "public": PUBLIC}
-EMPLOYER_FACTS = ("situation_pro", "secteur_employeur")
+SECTOR_OF = {"prive": NON_AGRICULTURAL, "agricole": AGRICULTURAL, "public": PUBLIC}
+WORKING = ("salarie", "alternant")
 
 
-def employer_sector(context: Context) -> Tuple[Optional[str], Tuple[str, ...]]:
-    """(sector, ()) when known, else (None, facts to ask): one of NON_AGRICULTURAL, AGRICULTURAL,
-    PUBLIC or NOT_EMPLOYED."""
-    situation = context.fact("situation_pro")
+def employer_facts(suffix: str = "") -> Tuple[str, str]:
+    return "situation_pro" + suffix, "secteur_employeur" + suffix
+
+
+EMPLOYER_FACTS = employer_facts()
+
+
+def employer_sector(context: Context, suffix: str = "") -> Tuple[Optional[str], Tuple[str, ...]]:
+    """(sector, ()) when known, else (None, facts to ask): NON_AGRICULTURAL, AGRICULTURAL, PUBLIC or NOT_EMPLOYED."""
+    situation_fact, sector_fact = employer_facts(suffix)
+    situation, sector = context.fact(situation_fact), context.fact(sector_fact)
+    if situation is not None and situation not in WORKING:
+        return NOT_EMPLOYED, ()
+    if situation is None and sector is None:
+        return None, (situation_fact,)
     if situation is None:
-        return None, ("situation_pro",)
-    if situation == "salarie_prive":
-        return NON_AGRICULTURAL, ()
-    if situation == "salarie_agricole":
-        return AGRICULTURAL, ()
-    if situation == "agent_public":
-        return PUBLIC, ()
-    if situation == "alternant":
-        sector = context.fact("secteur_employeur")
-        return (SECTOR_OF_APPRENTICE[sector], ()) if sector else (None, ("secteur_employeur",))
-    return NOT_EMPLOYED, ()
+        return None, (situation_fact,)
+    return (SECTOR_OF[sector], ()) if sector else (None, (sector_fact,))
 
 
-def employee_of(sectors: Tuple[str, ...], key: str, explains: bool = False) -> Criterion:
-    """Criterion: the user is an employee of a company of one of `sectors`."""
+def employee_of(sectors: Tuple[str, ...], key: str, explains: bool = False, suffix: str = "") -> Criterion:
+    """Criterion: the person (or the other lease holder, `suffix`) works for an employer of one of `sectors`."""
+    situation_fact, sector_fact = employer_facts(suffix)
+
     def test(context: Context) -> Check:
-        sector, missing = employer_sector(context)
-        shown = situation_shown(context)
+        sector, missing = employer_sector(context, suffix)
+        shown = situation_shown(context, suffix)
         if sector is None:
-            return unknown(*missing, value=context.fact("situation_pro"), shown=shown)
-        return result(sector in sectors, value=context.fact("situation_pro"), shown=shown)
-    return Criterion(key, test, facts=EMPLOYER_FACTS, explains=explains)
+            return unknown(*missing, value=context.fact(situation_fact), shown=shown)
+        return result(sector in sectors, value=context.fact(situation_fact), shown=shown)
+    return Criterion(key, test, facts=(situation_fact, sector_fact), explains=explains)
 
 
 def employer_in(sectors: Tuple[str, ...]) -> Condition:
@@ -72,10 +77,11 @@ def company_size(minimum_by_sector: Mapping[str, str], key: str, explains: bool 
                      rule_placeholders=placeholders, explains=explains)
 
 
-def situation_shown(context: Context):
-    """The user's situation as shown to them; for an apprentice, with the employer's sector."""
-    situation = context.label("situation_pro")
-    sector = context.label("secteur_employeur")
-    if context.fact("situation_pro") == "alternant" and sector is not None:
+def situation_shown(context: Context, suffix: str = ""):
+    """The situation as shown to the user, with the employer's sector when known."""
+    situation_fact, sector_fact = employer_facts(suffix)
+    situation = context.label(situation_fact)
+    sector = context.label(sector_fact)
+    if context.fact(situation_fact) in WORKING and sector is not None:
         return f"{situation}, {sector}"
     return situation

@@ -19,6 +19,7 @@ from bot.knowledge.loader import validate_model
 from bot.knowledge.schema import Strict
 from bot.rules.formatting import TemplateError, french_number, placeholders, unknown_placeholders_message
 from bot.rules.yaml_files import Lines, line_of, parse
+from bot.situation.vocabulary import rule_facts
 
 try:  # pydantic 1.x
     from typing import Literal
@@ -27,47 +28,21 @@ except ImportError:  # pragma: no cover
 
 FILE = "eligibilite/faits.yml"
 
-SITUATIONS = ("salarie_prive", "salarie_agricole", "agent_public", "alternant", "etudiant", "demandeur_emploi",
-              "independant", "retraite", "autre")
-SECTORS = ("prive", "agricole", "public")
-CONTRACTS = ("cdi_periode_essai", "cdi_confirme", "cdd", "interim", "autre")
-
-# name → (type, choice keys). The rules compare values with these keys: they cannot be renamed in YAML.
+# name → (type, choice keys), for every fact the rules read: derived from the situation's vocabulary
+# (bot/situation/vocabulary.py). The rules compare values with these keys: they cannot be renamed in YAML.
+RULE_FACTS = ("age", "situation_pro", "secteur_employeur", "type_contrat", "periode_essai", "anciennete_emploi_mois",
+              "duree_contrat_mois", "mutation_recente", "promesse_embauche", "revenu_mensuel_net",
+              "salaire_brut_mensuel", "nb_titulaires_bail", "age_conjoint", "situation_pro_conjoint",
+              "secteur_employeur_conjoint", "type_contrat_conjoint", "periode_essai_conjoint",
+              "anciennete_emploi_mois_conjoint", "mutation_recente_conjoint", "promesse_embauche_conjoint",
+              "revenu_mensuel_net_conjoint", "loyer_charges_comprises", "zone_logement", "taille_entreprise", "a_nud",
+              "distance_km", "duree_trajet_min", "nouvel_emploi_ou_mutation", "ecart_bail_contrat_mois",
+              "apl_mensuelle", "etudiant_boursier", "etudiant_salarie", "agent_contractuel",
+              "mois_depuis_entree_logement", "bail_signe", "evenement_difficulte", "urgence")
+# Facts the conversation asks to find another one (the commune gives the zone of the dwelling).
+PROXY_FACTS = ("commune",)
 FACT_TYPES: Dict[str, Tuple[str, Tuple[str, ...]]] = {
-    "age": ("int", ()),
-    "situation_pro": ("choice", SITUATIONS),
-    "secteur_employeur": ("choice", SECTORS),
-    "type_contrat": ("choice", CONTRACTS),
-    "anciennete_emploi_mois": ("int", ()),
-    "duree_contrat_mois": ("int", ()),
-    "mutation_recente": ("bool", ()),
-    "promesse_embauche": ("bool", ()),
-    "revenu_mensuel_net": ("float", ()),
-    "salaire_brut_mensuel": ("float", ()),
-    "nb_titulaires_bail": ("int", ()),
-    "age_conjoint": ("int", ()),
-    "situation_pro_conjoint": ("choice", SITUATIONS),
-    "type_contrat_conjoint": ("choice", CONTRACTS),
-    "anciennete_emploi_mois_conjoint": ("int", ()),
-    "mutation_recente_conjoint": ("bool", ()),
-    "promesse_embauche_conjoint": ("bool", ()),
-    "revenu_conjoint": ("float", ()),
-    "loyer_charges_comprises": ("float", ()),
-    "ile_de_france": ("bool", ()),
-    "taille_entreprise": ("int", ()),
-    "a_nud": ("bool", ()),
-    "distance_km": ("float", ()),
-    "duree_trajet_min": ("int", ()),
-    "nouvel_emploi_ou_mutation": ("bool", ()),
-    "ecart_bail_contrat_mois": ("float", ()),
-    "apl_mensuelle": ("float", ()),
-    "etudiant_boursier": ("bool", ()),
-    "etudiant_salarie": ("bool", ()),
-    "agent_contractuel": ("bool", ()),
-    "mois_depuis_entree_logement": ("float", ()),
-    "evenement_difficulte": ("bool", ()),
-    "urgence": ("bool", ()),
-}
+    name: (rule_facts()[name].type, rule_facts()[name].choices) for name in RULE_FACTS + PROXY_FACTS}
 
 MESSAGE_PLACEHOLDERS = {
     "nombre_attendu": {"unite"},
@@ -76,6 +51,7 @@ MESSAGE_PLACEHOLDERS = {
     "trop_grand": {"valeur", "max", "unite"},
     "oui_non_attendu": set(),
     "choix_attendu": {"choix"},
+    "texte_attendu": set(),
 }
 YES = {"oui", "o", "yes", "vrai", "true", "1", "ouais", "bien sur", "exact", "tout a fait"}
 NO = {"non", "n", "no", "faux", "false", "0", "pas du tout", "nan"}
@@ -95,8 +71,10 @@ class InvalidFact(ValueError):
 
 
 class _FactEntry(Strict):
-    type: Literal["int", "float", "bool", "choice"]
+    type: Literal["int", "float", "bool", "choice", "text"]
     question: str = Field(..., min_length=5)
+    question_tiers: Optional[str] = Field(None, min_length=5)  # the question about someone a CCAS agent describes
+    libelle: Optional[str] = None  # « un revenu net mensuel »: to say what another value would change
     pourquoi: str = Field(..., min_length=5)
     unite: Optional[str] = None
     min: Optional[float] = None
@@ -124,6 +102,7 @@ class _Messages(Strict):
     trop_grand: str
     oui_non_attendu: str
     choix_attendu: str
+    texte_attendu: str
 
 
 class _FactsFile(Strict):
@@ -139,6 +118,8 @@ class Fact:
     type: str
     question: str
     why: str
+    question_third_person: Optional[str] = None
+    noun: Optional[str] = None
     unit: Optional[str] = None
     minimum: Optional[float] = None
     maximum: Optional[float] = None
@@ -178,6 +159,8 @@ class FactCatalogue:
             return self._number(fact, raw)
         if fact.type == "bool":
             return self._boolean(raw)
+        if fact.type == "text":
+            return self._text(raw)
         return self._choice(fact, raw)
 
     def parse(self, facts: Mapping[str, Any]) -> Dict[str, Any]:
@@ -224,6 +207,11 @@ class FactCatalogue:
                 return False, None
         return None, self._say("oui_non_attendu")
 
+    def _text(self, raw: Any) -> Tuple[Any, Optional[str]]:
+        if isinstance(raw, str) and 0 < len(raw.strip()) <= 80:
+            return raw.strip(), None
+        return None, self._say("texte_attendu")
+
     def _choice(self, fact: Fact, raw: Any) -> Tuple[Any, Optional[str]]:
         if isinstance(raw, str):
             wanted = _plain(raw)
@@ -253,7 +241,8 @@ def parse_facts(raw: bytes, name: str) -> FactCatalogue:
     if errors:
         raise KnowledgeErrors(errors)
     facts = {
-        key: Fact(name=key, type=entry.type, question=entry.question, why=entry.pourquoi, unit=entry.unite,
+        key: Fact(name=key, type=entry.type, question=entry.question, why=entry.pourquoi,
+                  question_third_person=entry.question_tiers, noun=entry.libelle, unit=entry.unite,
                   minimum=entry.min, maximum=entry.max, choices=tuple((entry.choix or {}).items()))
         for key, entry in model.faits.items()
     }

@@ -5,11 +5,28 @@ an editor's typo is caught when the files are loaded rather than when a user get
 """
 
 import datetime as dt
+import re
 import string
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence, Set
 
 PLACEHOLDER_NAME = set(string.ascii_lowercase + string.digits + "_")
+# A parameter in force, written in any text with its dotted name: {visale.plus_de_30_ans.salaire_net_maximum}.
+PARAMETER_REFERENCE = re.compile(r"\{([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)\}")
+
+
+def parameter_references(template: str) -> Set[str]:
+    return set(PARAMETER_REFERENCE.findall(template or ""))
+
+
+def fill_parameters(template: str, value_of) -> str:
+    """The template with every {parameter.name} replaced by `value_of(name)` in French (50 % for 0.5)."""
+    def shown(match) -> str:
+        value, unit = value_of(match.group(1))
+        if isinstance(value, bool):
+            return "oui" if value else "non"
+        return french_number(percent(value) if unit == "/1" else value)
+    return PARAMETER_REFERENCE.sub(shown, template or "")
 
 
 class TemplateError(ValueError):
@@ -19,6 +36,7 @@ class TemplateError(ValueError):
 def placeholders(template: str) -> Set[str]:
     """Names used by a template; raise TemplateError (in French) when it is malformed."""
     names = set()
+    template = PARAMETER_REFERENCE.sub("", template)
     try:
         parsed = list(string.Formatter().parse(template))
     except ValueError:
@@ -78,9 +96,12 @@ class Wording:
         return str(value)
 
     def fill(self, template: str, values: Mapping[str, Any]) -> str:
-        """The template with its placeholders replaced; KeyError if one has no value (or None)."""
+        """The template with its placeholders replaced; KeyError if one has no value (or None).
+
+        {parameter.name} references are left as they are (see `fill_parameters`)."""
         shown = {name: self.show(value) for name, value in values.items() if value is not None}
-        return template.format_map(_Strict(shown))
+        protected = PARAMETER_REFERENCE.sub(lambda m: "{{" + m.group(1) + "}}", template)
+        return protected.format_map(_Strict(shown))
 
 
 class _Strict(dict):

@@ -9,6 +9,7 @@ When: at the latest 2 months after moving in.
 
 from bot.rules.aid import AidRules, Extras, Info
 from bot.rules.decision import NOT_ELIGIBLE, Quantity
+from bot.rules.employment import situation_shown
 from bot.rules.logic import AllOf, Check, Context, Criterion, result, unknown
 
 AGE_LIMIT = "loca_pass.jeunes_age_inferieur_a"
@@ -16,30 +17,41 @@ DEADLINE = "loca_pass.delai_entree_logement_maximum_mois"
 MAXIMUM = "loca_pass.montant_maximum"
 REPAYMENT_MONTHS = "loca_pass.remboursement.duree_maximum_mois"
 REPAYMENT_MINIMUM = "loca_pass.remboursement.mensualite_minimum"
-NEVER = ("salarie_agricole", "independant", "retraite", "autre")
+NEVER = ("independant", "retraite", "autre")
 
 
 def _profile(context: Context) -> Check:
     """Whether the user's situation is one of the eligible profiles (asking only what it needs)."""
     limit = context.param(AGE_LIMIT)
     situation, age = context.fact("situation_pro"), context.fact("age")
-    shown = context.label("situation_pro")
+    shown = situation_shown(context)
     data = {"age_limite": limit}
     if situation is None:
         return unknown("situation_pro", **data)
     young = None if age is None else age < limit
-    if situation == "salarie_prive":
-        return result(True, situation, shown, **data)
     if situation in NEVER:
         return result(False, situation, shown, **data)
+    if situation == "salarie":
+        return _employee(context, young, shown, data)
     if situation == "etudiant":
         return _student(context, shown, data)
     if situation == "alternant":
         return _apprentice(context, young, shown, data)
-    if situation == "agent_public":
-        return _public_employee(context, young, shown, data)
     return unknown("age", value=situation, shown=shown, **data) if young is None else result(young, situation,
                                                                                                shown, **data)
+
+
+def _employee(context: Context, young, shown, data) -> Check:
+    """A private non-agricultural employee, any age; a public employee under the age limit if not tenured;
+    an agricultural employee has Agri-Loca-Pass instead."""
+    sector = context.fact("secteur_employeur")
+    if sector is None:
+        return unknown("secteur_employeur", value="salarie", shown=shown, **data)
+    if sector == "prive":
+        return result(True, "salarie", shown, **data)
+    if sector == "agricole":
+        return result(False, "salarie", shown, **data)
+    return _public_employee(context, young, shown, data)
 
 
 def _student(context: Context, shown, data) -> Check:
@@ -67,11 +79,11 @@ def _apprentice(context: Context, young, shown, data) -> Check:
 def _public_employee(context: Context, young, shown, data) -> Check:
     contractual = context.fact("agent_contractuel")
     if young is False or contractual is False:
-        return result(False, "agent_public", shown, **data)
+        return result(False, "salarie", shown, **data)
     if young and contractual:
-        return result(True, "agent_public", shown, **data)
+        return result(True, "salarie", shown, **data)
     missing = [name for name, value in (("age", young), ("agent_contractuel", contractual)) if value is None]
-    return unknown(*missing, value="agent_public", shown=shown, **data)
+    return unknown(*missing, value="salarie", shown=shown, **data)
 
 
 def _moved_in_recently(context: Context) -> Check:

@@ -98,6 +98,13 @@ class _Reference(Strict):
 class _Metadata(Strict):
     unit: str
     reference: Dict[str, List[_Reference]]
+    last_value_still_valid_on: Optional[str] = None  # as in OpenFisca: the last day the value was confirmed
+
+    @validator("last_value_still_valid_on")
+    def _confirmed(cls, value):
+        if value is not None and not re.match(r"^\d{4}-\d{2}-\d{2}$", value):
+            raise ValueError("date invalide (format AAAA-MM-JJ attendu)")
+        return value
 
     @validator("unit")
     def _unit(cls, value):
@@ -146,6 +153,11 @@ class Parameter:
     documentation: Optional[str]
     file: str
     line: Optional[int]
+    confirmed_on: Optional[dt.date] = None  # `last_value_still_valid_on`
+
+    def last_confirmed(self) -> dt.date:
+        """The last day the parameter's value is known to hold: its confirmation, else its last change."""
+        return self.confirmed_on or self.history[-1][0]
 
     def at(self, on: dt.date) -> ParameterValue:
         """The value in force on `on`; ParameterNotInForce when there is none."""
@@ -323,6 +335,8 @@ def _read_leaf(data: dict, lines: Lines, at: Tuple[str, ...], dotted: str, file:
         dates[key]: tuple(Source(title=ref.title, url=ref.href, seed=ref.seed) for ref in refs)
         for key, refs in model.metadata.reference.items()
     }
+    confirmed = model.metadata.last_value_still_valid_on
     return Parameter(name=dotted, description=model.description, unit=model.metadata.unit, history=history,
+                     confirmed_on=dt.date.fromisoformat(confirmed) if confirmed else None,
                      references=references, documentation=model.documentation, file=file,
                      line=line_of(lines, at + ("values",)))

@@ -18,9 +18,12 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 from bot.knowledge.errors import KnowledgeError, KnowledgeErrors
 from bot.rules import accompagnement, alin, loca_pass, mobili_jeune, mobili_pass, visale
 from bot.rules.aid import AidRules
-from bot.rules.decision import EligibilityDecision
-from bot.rules.facts import FactCatalogue, load_facts
-from bot.rules.formatting import TemplateError, placeholders, unknown_placeholders_message
+from dataclasses import replace
+
+from bot.rules.decision import ELIGIBLE, NOT_ELIGIBLE, EligibilityDecision
+from bot.rules.facts import FactCatalogue, InvalidFact, load_facts
+from bot.rules.formatting import (TemplateError, fill_parameters, french_number, parameter_references, placeholders,
+                                  unknown_placeholders_message)
 from bot.rules.logic import Context
 from bot.rules.parameters import FOLDER as PARAMETERS_FOLDER
 from bot.rules.parameters import ParameterNotInForce, Parameters, load_parameters
@@ -73,13 +76,18 @@ class RuleSet:
                 errors += check_texts(rules, texts[aid])
             if parameters is not None:
                 errors += _check_parameters(rules, parameters, root)
+        if parameters is not None:
+            errors += _check_references(parameters, facts, texts, root)
         if errors:
             raise KnowledgeErrors(errors)
         return cls(parameters, facts, common, texts)
 
-    def evaluate(self, aid: str, facts: Mapping[str, Any], on: Optional[dt.date] = None) -> EligibilityDecision:
+    def evaluate(self, aid: str, facts: Mapping[str, Any], on: Optional[dt.date] = None,
+                 explain: bool = True) -> EligibilityDecision:
         """The indicative decision on `aid` for `facts` on `on` (today by default).
 
+        A refusal names every condition that could have opened the aid and, when changing one number
+        alone would give a yes, says so (`explain=False` skips that, for the question chooser).
         Raises UnknownAid, UnknownFact / InvalidFact (a value outside the catalogue), or
         RulesNotAvailable (a date before the first dated value of the aid's parameters, or one
         that a parameter the rules need does not cover).
@@ -89,13 +97,67 @@ class RuleSet:
         if day < self.first_day[aid]:
             raise RulesNotAvailable(f"les règles de « {self.texts[aid].content.nom} » ne sont connues qu'à partir du "
                                     f"{self.first_day[aid].isoformat()} (date demandée : {day.isoformat()})")
-        context = Context(self.facts.parse(facts), self.parameters, day, lambda name, v: self.facts[name].label(v))
+        parsed = self.facts.parse(facts)
+        context = Context(parsed, self.parameters, day, lambda name, v: self.facts[name].label(v))
         try:
             outcome = rules.tree.evaluate(context)
-            return build_decision(rules, self.texts[aid], self.common, context, outcome)
+            ruled_out = (lambda other: self._ruled_out(other, parsed, day)) if explain else (lambda other: False)
+            decision = build_decision(rules, self.texts[aid], self.common, context, outcome, ruled_out)
         except ParameterNotInForce as exc:
             raise RulesNotAvailable(f"les règles de « {self.texts[aid].content.nom} » ne sont pas connues au "
                                     f"{day.isoformat()} : {exc.message}") from exc
+        if explain and decision.status == NOT_ELIGIBLE:
+            decision = replace(decision, would_change_fr=self._would_change(aid, parsed, day, outcome))
+        return decision
+
+    def _ruled_out(self, aid: str, facts: Mapping[str, Any], day: dt.date) -> bool:
+        if aid not in AID_RULES:
+            return False
+        try:
+            return self.evaluate(aid, facts, day, explain=False).status == NOT_ELIGIBLE
+        except RulesNotAvailable:
+            return True
+
+    def _would_change(self, aid: str, facts: Mapping[str, Any], day: dt.date, outcome) -> List[str]:
+        """For a refusal: the numbers that, changed alone to a threshold of the failed rules, would give a yes."""
+        sentences = []
+        for leaf in outcome.failing:
+            thresholds = sorted({v.value for v in leaf.parameters if isinstance(v.value, (int, float))
+                                 and not isinstance(v.value, bool)})
+            for name in leaf.criterion.facts:
+                current = facts.get(name)
+                fact = self.facts[name] if name in self.facts else None
+                if fact is None or fact.noun is None or not isinstance(current, (int, float)) or isinstance(current, bool):
+                    continue
+                for threshold in thresholds:
+                    for candidate in (threshold, threshold - 1, threshold + 1):
+                        if candidate == current or candidate < (fact.minimum or 0):
+                            continue
+                        try:
+                            trial = self.evaluate(aid, {**facts, name: candidate}, day, explain=False)
+                        except (InvalidFact, RulesNotAvailable):
+                            continue
+                        if trial.status == ELIGIBLE:
+                            sense = self.common.or_less if candidate < current else self.common.or_more
+                            value = f"{french_number(candidate)} {fact.unit}".strip()
+                            sentence = self.common.wording.fill(self.common.other_answer,
+                                                                {"libelle": fact.noun, "valeur": value, "sens": sense})
+                            if sentence not in sentences:
+                                sentences.append(sentence)
+                            break
+                    else:
+                        continue
+                    break
+        return sentences
+
+    def render(self, text: str, on: Optional[dt.date] = None) -> str:
+        """`text` with its {parameter.name} references replaced by the values in force on `on` (today)."""
+        day = _as_date(on)
+
+        def value_of(name: str):
+            value = self.parameters.at(name, day)
+            return value.value, value.unit
+        return fill_parameters(text, value_of)
 
     def next_fact(self, aid: str, facts: Mapping[str, Any], on: Optional[dt.date] = None) -> Optional[str]:
         """The fact a conversation should ask next, or None when nothing is left to ask."""
@@ -167,6 +229,27 @@ def _check_parameters(rules: AidRules, parameters: Parameters, root: Path) -> Li
                            f"n'existe pas (fichier attendu : {PARAMETERS_FOLDER}/{name.replace('.', '/')}.yml "
                            "ou un fichier parent)")
             for name in rules.parameters() if name not in parameters]
+
+
+def _check_references(parameters: Parameters, facts: Optional[FactCatalogue], texts, root: Path) -> List[KnowledgeError]:
+    """Every {parameter.name} written in a fact's texts or an aid's texts names a parameter that exists."""
+    found = []
+    if facts is not None:
+        for fact in facts:
+            for text in (fact.question, fact.question_third_person or "", fact.why):
+                found.append((f"{root.name}/{TEXTS_FOLDER}/faits.yml", fact.name, text))
+    for aid, aid_texts in texts.items():
+        if aid_texts is None:
+            continue
+        content = aid_texts.content
+        strings = [content.verdicts.eligible, content.verdicts.non_eligible, content.verdicts.indetermine,
+                   *(c.regle for c in content.criteres.values()), *content.infos.values(),
+                   *(a.texte for a in content.alternatives),
+                   *content.demarches.eligible, *content.demarches.non_eligible, *content.demarches.indetermine]
+        found += [(aid_texts.file, aid, text) for text in strings]
+    return [KnowledgeError(file, None, where, f"paramètre inconnu « {{{name}}} » (il doit exister dans "
+                           f"knowledge/{PARAMETERS_FOLDER}/)")
+            for file, where, text in found for name in sorted(parameter_references(text)) if name not in parameters]
 
 
 def _collect(errors: List[KnowledgeError], load, *args):

@@ -11,7 +11,8 @@ criterion, only known placeholders) is checked in `bot.rules.ruleset`, which kno
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional
+import datetime as dt
+from typing import Any, Dict, List, Optional
 
 from pydantic import Field, validator
 
@@ -41,6 +42,12 @@ def _disclaimer(value: Optional[str]) -> Optional[str]:
 
 class _CommonFile(Strict):
     avertissement: str
+    non_remplies: str         # heading of the conditions not met
+    refus_plusieurs: str      # {aide}: a refusal where several routes failed
+    autre_reponse: str        # {libelle}, {valeur}, {sens}: what one fact would change
+    ou_moins: str
+    ou_plus: str
+    relu: str                 # {date}: the review date of the rules
     oui: str
     non: str
     premier_du_mois: str
@@ -71,6 +78,8 @@ class _Steps(Strict):
 class _Alternative(Strict):
     texte: str = Field(..., min_length=3)
     si_echec: List[str] = Field(default_factory=list)
+    aides: List[str] = Field(default_factory=list)        # not shown when every one is ruled out by the facts
+    si_faits: Dict[str, Any] = Field(default_factory=dict)  # shown only when these facts have these values (or are unknown)
 
 
 class AidTextsFile(Strict):
@@ -82,6 +91,7 @@ class AidTextsFile(Strict):
     alternatives: List[_Alternative] = Field(default_factory=list)
     infos: Dict[str, str] = Field(default_factory=dict)
     sources: List[_Source] = Field(..., min_items=1)
+    relu_le: dt.date  # the day an editor last checked these rules against their sources
 
     _check_disclaimer = validator("avertissement", allow_reuse=True)(_disclaimer)
 
@@ -90,6 +100,12 @@ class AidTextsFile(Strict):
 class CommonTexts:
     disclaimer: str
     wording: Wording
+    not_met: str = ""
+    several_failed: str = ""
+    other_answer: str = ""
+    or_less: str = ""
+    or_more: str = ""
+    reviewed: str = ""
 
 
 @dataclass(frozen=True)
@@ -116,7 +132,9 @@ def load_common(root: Path) -> CommonTexts:
     if model is None:
         raise KnowledgeErrors(errors)
     wording = Wording(yes=model.oui, no=model.non, months=tuple(model.mois), first_of_month=model.premier_du_mois)
-    return CommonTexts(disclaimer=model.avertissement, wording=wording)
+    return CommonTexts(disclaimer=model.avertissement, wording=wording, not_met=model.non_remplies, several_failed=model.refus_plusieurs,
+                       other_answer=model.autre_reponse, or_less=model.ou_moins, or_more=model.ou_plus,
+                       reviewed=model.relu)
 
 
 def load_aid_texts(root: Path, aid: str) -> AidTexts:

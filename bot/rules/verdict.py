@@ -1,6 +1,6 @@
 """Turn the outcome of an aid's criteria tree into an EligibilityDecision with its French texts."""
 
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from bot.rules.aid import AidRules, Extras
 from bot.rules.decision import (ELIGIBLE, NOT_ELIGIBLE, UNDETERMINED, CriterionResult, EligibilityDecision,
@@ -12,7 +12,8 @@ STATUS_OF = {True: ELIGIBLE, False: NOT_ELIGIBLE, None: UNDETERMINED}
 
 
 def build_decision(rules: AidRules, texts: AidTexts, common: CommonTexts, context: Context,
-                   outcome: Outcome) -> EligibilityDecision:
+                   outcome: Outcome, ruled_out: Callable[[str], bool] = lambda aid: False) -> EligibilityDecision:
+    """`ruled_out(aid)`: whether the same facts make another aid impossible (its alternative is then left out)."""
     content, wording = texts.content, common.wording
     status = STATUS_OF[outcome.passed]
     base = {"aide": content.nom, "date": context.on}
@@ -26,6 +27,15 @@ def build_decision(rules: AidRules, texts: AidTexts, common: CommonTexts, contex
         "valeur": deciding.value_fr if deciding else None,
     })
     failing = [leaf.criterion.key for leaf in outcome.failing] if status == NOT_ELIGIBLE else []
+    not_met = []
+    if status == NOT_ELIGIBLE:
+        for leaf in outcome.failing:
+            shown = criteria[id(leaf)]
+            line = f"{shown.rule_fr} (ici : {shown.value_fr})" if shown.value_fr else shown.rule_fr
+            if line not in not_met:
+                not_met.append(line)
+    if len(not_met) > 1:
+        summary = wording.fill(common.several_failed, base)
     return EligibilityDecision(
         aid=rules.aid,
         aid_name_fr=content.nom,
@@ -39,7 +49,11 @@ def build_decision(rules: AidRules, texts: AidTexts, common: CommonTexts, contex
         missing=list(outcome.missing) if status == UNDETERMINED else [],
         refining=[name for name in extras.refining if name not in context.facts],
         next_steps_fr=[wording.fill(step, base) for step in getattr(content.demarches, status)],
-        alternatives_fr=_alternatives(texts, set(failing), base, common) if status == NOT_ELIGIBLE else [],
+        notes_fr=list(extras.notes),
+        alternatives_fr=_alternatives(texts, set(failing), base, common, context, ruled_out)
+        if status == NOT_ELIGIBLE else [],
+        not_met_fr=not_met if len(not_met) > 1 else [],
+        reviewed_fr=common.wording.fill(common.reviewed, {"date": content.relu_le}),
         sources=_sources(texts, context),
         amount=extras.amount,
         lead_time=extras.lead_time,
@@ -86,9 +100,19 @@ def _extras(rules: AidRules, texts: AidTexts, common: CommonTexts, context: Cont
         return rules.extras(context, status, info)
 
 
-def _alternatives(texts: AidTexts, failing: set, base: Mapping[str, Any], common: CommonTexts) -> List[str]:
-    return [common.wording.fill(alternative.texte, base) for alternative in texts.content.alternatives
-            if not alternative.si_echec or failing & set(alternative.si_echec)]
+def _alternatives(texts: AidTexts, failing: set, base: Mapping[str, Any], common: CommonTexts, context: Context,
+                  ruled_out: Callable[[str], bool]) -> List[str]:
+    """The alternatives that fit the failed criteria and that the facts do not rule out."""
+    shown = []
+    for alternative in texts.content.alternatives:
+        if alternative.si_echec and not failing & set(alternative.si_echec):
+            continue
+        if any(context.facts.get(name) not in (None, value) for name, value in alternative.si_faits.items()):
+            continue
+        if alternative.aides and all(ruled_out(aid) for aid in alternative.aides):
+            continue
+        shown.append(common.wording.fill(alternative.texte, base))
+    return shown
 
 
 def _sources(texts: AidTexts, context: Context) -> List[Source]:

@@ -1,21 +1,25 @@
 """Visale, Action Logement's free rent guarantee: who can have it, for one or two lease holders.
 
+- The visa is asked for before the lease is signed (no guarantee once it is signed).
 - Every holder is 18 or more; at most two holders share one lease and one guarantee (three or
   more: each needs an individual lease and visa).
 - The household is eligible as soon as ONE holder is (the most favourable situation is kept,
   webinar 20/10/2023: a couple earning 3 000 € and 1 200 € is assessed on the 1 200 € one):
   aged 30 or less, or over 30 and an employee of a private or agricultural company (or an
   apprentice) who is within 6 months of hiring (not a confirmed permanent contract), earns at
-  most 1 500 € net a month (since 4 June 2021), or was transferred within 6 months; or anyone
-  with a hiring promise from such a company.
-- Rent, charges included, at most 1 500 € in Île-de-France, 1 300 € elsewhere, and at most half
-  of the holders' resources added up; a student or apprentice aged 30 or less may instead rent up
-  to a flat amount without resource condition, or above it with resources over a threshold.
+  most a net ceiling a month (1 500 € from 4 June 2021, 1 710 € from 6 January 2026), or was
+  transferred within 6 months; or anyone with a hiring promise from such a company.
+- Rent, charges included, at most the ceiling of the dwelling's zone (since 6 January 2026:
+  Île-de-France; agglomerations over 100 000 inhabitants, Corse, DROM, Saint-Martin; other
+  communes) and at most half of the holders' resources added up; a student or apprentice aged 30
+  or less may instead rent up to a flat amount without resource condition, or above it with
+  resources over a threshold. Every amount is a dated parameter (knowledge/parametres/visale/).
 """
 
 from dataclasses import dataclass
 
 from bot.rules.aid import AidRules
+from bot.rules.employment import AGRICULTURAL, NON_AGRICULTURAL, employee_of
 from bot.rules.formatting import percent
 from bot.rules.logic import (AllOf, AnyOf, Check, Condition, Context, Criterion, OnlyIf, parameter_in_force, result,
                              unknown)
@@ -23,20 +27,19 @@ from bot.rules.logic import (AllOf, AnyOf, Check, Condition, Context, Criterion,
 AGE_MIN = "visale.age.minimum"
 AGE_MAX = "visale.age.maximum"
 HOLDERS_MAX = "visale.nombre_titulaires_maximum"
-CAP_IDF = "visale.plafond_loyer.ile_de_france"
-CAP_ELSEWHERE = "visale.plafond_loyer.hors_ile_de_france"
+ZONES = ("ile_de_france", "grande_agglomeration", "autre_commune")
+CAPS = {zone: f"visale.plafond_loyer.{zone}" for zone in ZONES}
 EFFORT_RATE = "visale.taux_effort_maximum"
 SALARY_MAX = "visale.plus_de_30_ans.salaire_net_maximum"
 HIRING_MONTHS = "visale.plus_de_30_ans.anciennete_emploi_maximum_mois"
-FLAT_RENT_IDF = "visale.etudiant.loyer_sans_condition_de_ressources.ile_de_france"
-FLAT_RENT_ELSEWHERE = "visale.etudiant.loyer_sans_condition_de_ressources.hors_ile_de_france"
-STUDENT_INCOME_IDF = "visale.etudiant.ressources_au_dela_du_loyer_sans_condition.ile_de_france"
-STUDENT_INCOME_ELSEWHERE = "visale.etudiant.ressources_au_dela_du_loyer_sans_condition.hors_ile_de_france"
+FLAT_RENTS = {zone: f"visale.etudiant.loyer_sans_condition_de_ressources.{zone}" for zone in ZONES}
+STUDENT_INCOMES = {zone: f"visale.etudiant.ressources_au_dela_du_loyer_sans_condition.{zone}" for zone in ZONES}
 
-EMPLOYEES = ("salarie_prive", "salarie_agricole", "alternant")
+PRIVATE_SECTORS = ("prive", "agricole")
 STUDENTS = ("etudiant", "alternant")
-RENT, REGION, HOLDERS = "loyer_charges_comprises", "ile_de_france", "nb_titulaires_bail"
-INCOME, PARTNER_INCOME = "revenu_mensuel_net", "revenu_conjoint"
+RENT, ZONE, HOLDERS, SIGNED = "loyer_charges_comprises", "zone_logement", "nb_titulaires_bail", "bail_signe"
+MOVED_IN = "mois_depuis_entree_logement"
+INCOME, PARTNER_INCOME = "revenu_mensuel_net", "revenu_mensuel_net_conjoint"
 
 
 @dataclass(frozen=True)
@@ -44,20 +47,18 @@ class Holder:
     """The fact names describing one lease holder, and the suffix of its criteria keys."""
 
     suffix: str
-    age: str
-    situation: str
-    contract: str
-    months_in_job: str
-    transfer: str
-    promise: str
-    income: str
+
+    def __getattr__(self, name):
+        if name in HOLDER_FACTS:
+            return HOLDER_FACTS[name] + self.suffix
+        raise AttributeError(name)
 
 
-APPLICANT = Holder("", "age", "situation_pro", "type_contrat", "anciennete_emploi_mois", "mutation_recente",
-                   "promesse_embauche", INCOME)
-PARTNER = Holder("_conjoint", "age_conjoint", "situation_pro_conjoint", "type_contrat_conjoint",
-                 "anciennete_emploi_mois_conjoint", "mutation_recente_conjoint", "promesse_embauche_conjoint",
-                 PARTNER_INCOME)
+HOLDER_FACTS = {"age": "age", "situation": "situation_pro", "sector": "secteur_employeur", "contract": "type_contrat",
+                "trial": "periode_essai", "months_in_job": "anciennete_emploi_mois", "transfer": "mutation_recente",
+                "promise": "promesse_embauche", "income": "revenu_mensuel_net"}
+APPLICANT = Holder("")
+PARTNER = Holder("_conjoint")
 
 
 def _age_minimum(context: Context) -> Check:
@@ -74,24 +75,37 @@ def _holders(context: Context) -> Check:
     return result(holders <= maximum, holders, maximum=maximum)
 
 
+def _before_signing(context: Context) -> Check:
+    """The visa is asked for before the lease is signed; someone who has moved in has signed."""
+    signed, moved_in = context.fact(SIGNED), context.fact(MOVED_IN)
+    if signed is None and moved_in is not None and moved_in > 0:
+        signed = True
+    if signed is None:
+        return unknown(SIGNED)
+    return result(not signed, signed)
+
+
+def _zone_data(prefix: str, limits) -> dict:
+    return {f"{prefix}_{zone}": value for zone, value in limits.items()}
+
+
 def _rent_cap(context: Context) -> Check:
-    caps = {True: context.param(CAP_IDF), False: context.param(CAP_ELSEWHERE)}
-    data = {"plafond_ile_de_france": caps[True], "plafond_hors_ile_de_france": caps[False]}
-    return _within(context, context.fact(RENT), caps, data)
+    caps = {zone: context.param(name) for zone, name in CAPS.items()}
+    return _within(context, context.fact(RENT), caps, _zone_data("plafond", caps))
 
 
 def _within(context: Context, rent, limits, data) -> Check:
-    """rent ≤ the limit of its region; the region is asked only when it matters."""
+    """rent ≤ the limit of the dwelling's zone; the zone is asked only when it matters."""
     if rent is None:
         return unknown(RENT, **data)
-    region = context.fact(REGION)
-    if region is None:
+    zone = context.fact(ZONE)
+    if zone is None:
         if rent <= min(limits.values()):
             return result(True, rent, **data)
         if rent > max(limits.values()):
             return result(False, rent, **data)
-        return unknown(REGION, value=rent, **data)
-    return result(rent <= limits[region], rent, **data)
+        return unknown(ZONE, value=rent, **data)
+    return result(rent <= limits[zone], rent, **data)
 
 
 def _young(holder: Holder) -> Criterion:
@@ -105,12 +119,8 @@ def _young(holder: Holder) -> Criterion:
 
 
 def _employee(holder: Holder) -> Criterion:
-    def test(context: Context) -> Check:
-        situation = context.fact(holder.situation)
-        if situation is None:
-            return unknown(holder.situation)
-        return result(situation in EMPLOYEES, situation, context.label(holder.situation))
-    return Criterion("salarie_prive_ou_agricole" + holder.suffix, test, facts=(holder.situation,))
+    return employee_of((NON_AGRICULTURAL, AGRICULTURAL), "salarie_prive_ou_agricole" + holder.suffix,
+                       suffix=holder.suffix)
 
 
 def _salary(holder: Holder) -> Criterion:
@@ -124,12 +134,18 @@ def _salary(holder: Holder) -> Criterion:
 
 
 def _not_confirmed_permanent(holder: Holder) -> Criterion:
+    """Not a confirmed permanent contract: a CDI counts only during its trial period."""
     def test(context: Context) -> Check:
-        contract = context.fact(holder.contract)
+        contract, trial = context.fact(holder.contract), context.fact(holder.trial)
+        shown = context.label(holder.contract)
         if contract is None:
             return unknown(holder.contract)
-        return result(contract != "cdi_confirme", contract, context.label(holder.contract))
-    return Criterion("hors_cdi_confirme" + holder.suffix, test, facts=(holder.contract,))
+        if contract != "cdi":
+            return result(True, contract, shown)
+        if trial is None:
+            return unknown(holder.trial, value=contract, shown=shown)
+        return result(bool(trial), contract, f"{shown}, {'en' if trial else 'après la'} période d'essai")
+    return Criterion("hors_cdi_confirme" + holder.suffix, test, facts=(holder.contract, holder.trial))
 
 
 def _recent_hiring(holder: Holder) -> Criterion:
@@ -225,35 +241,34 @@ def _young_student_household(context: Context) -> Check:
 
 
 def _student_flat_rent(context: Context) -> Check:
-    limits = {True: context.param(FLAT_RENT_IDF), False: context.param(FLAT_RENT_ELSEWHERE)}
-    data = {"forfait_ile_de_france": limits[True], "forfait_hors_ile_de_france": limits[False]}
-    return _within(context, context.fact(RENT), limits, data)
+    limits = {zone: context.param(name) for zone, name in FLAT_RENTS.items()}
+    return _within(context, context.fact(RENT), limits, _zone_data("forfait", limits))
 
 
 def _student_resources(context: Context) -> Check:
-    """Above the flat rent, a student household needs resources over the region's threshold."""
-    thresholds = {True: context.param(STUDENT_INCOME_IDF), False: context.param(STUDENT_INCOME_ELSEWHERE)}
+    """Above the flat rent, a student household needs resources over the zone's threshold."""
+    thresholds = {zone: context.param(name) for zone, name in STUDENT_INCOMES.items()}
     lowest, highest, missing = _resources(context)
-    data = {"seuil_ile_de_france": thresholds[True], "seuil_hors_ile_de_france": thresholds[False],
-            "ressources": _known(context, lowest)}
-    region = context.fact(REGION)
-    candidates = [thresholds[region]] if region is not None else list(thresholds.values())
+    data = {**_zone_data("seuil", thresholds), "ressources": _known(context, lowest)}
+    zone = context.fact(ZONE)
+    candidates = [thresholds[zone]] if zone is not None else list(thresholds.values())
     if lowest > max(candidates):
         return result(True, lowest, **data)
     if highest <= min(candidates):
         return result(False, lowest, **data)
-    return unknown(*(missing + ((REGION,) if region is None else ())), value=None if missing else lowest, **data)
+    return unknown(*(missing + ((ZONE,) if zone is None else ())), value=None if missing else lowest, **data)
 
 
 SOLVENCY_FACTS = (RENT, INCOME, HOLDERS, PARTNER_INCOME)
 
 TREE = AllOf(
+    Criterion("avant_signature_bail", _before_signing, facts=(SIGNED, MOVED_IN)),
     Criterion("age_minimum", _age_minimum, facts=("age",), parameters=(AGE_MIN,),
               rule_placeholders=frozenset({"age_minimum"})),
     Criterion("deux_titulaires_maximum", _holders, facts=(HOLDERS,), parameters=(HOLDERS_MAX,),
               rule_placeholders=frozenset({"maximum"})),
-    Criterion("plafond_loyer", _rent_cap, facts=(RENT, REGION), parameters=(CAP_IDF, CAP_ELSEWHERE),
-              rule_placeholders=frozenset({"plafond_ile_de_france", "plafond_hors_ile_de_france"})),
+    Criterion("plafond_loyer", _rent_cap, facts=(RENT, ZONE), parameters=tuple(CAPS.values()),
+              rule_placeholders=frozenset(_zone_data("plafond", CAPS))),
     AnyOf(
         _route(APPLICANT),
         OnlyIf(Condition("deux titulaires", _is_couple, facts=(HOLDERS,)), _route(PARTNER)),
@@ -266,12 +281,12 @@ TREE = AllOf(
                       facts=("age", "situation_pro", HOLDERS, "age_conjoint", "situation_pro_conjoint"),
                       parameters=(AGE_MAX,)),
             AnyOf(
-                Criterion("loyer_etudiant_sans_condition", _student_flat_rent, facts=(RENT, REGION),
-                          parameters=(FLAT_RENT_IDF, FLAT_RENT_ELSEWHERE),
-                          rule_placeholders=frozenset({"forfait_ile_de_france", "forfait_hors_ile_de_france"})),
-                Criterion("ressources_etudiant", _student_resources, facts=SOLVENCY_FACTS + (REGION,),
-                          parameters=(STUDENT_INCOME_IDF, STUDENT_INCOME_ELSEWHERE),
-                          rule_placeholders=frozenset({"seuil_ile_de_france", "seuil_hors_ile_de_france"}),
+                Criterion("loyer_etudiant_sans_condition", _student_flat_rent, facts=(RENT, ZONE),
+                          parameters=tuple(FLAT_RENTS.values()),
+                          rule_placeholders=frozenset(_zone_data("forfait", FLAT_RENTS))),
+                Criterion("ressources_etudiant", _student_resources, facts=SOLVENCY_FACTS + (ZONE,),
+                          parameters=tuple(STUDENT_INCOMES.values()),
+                          rule_placeholders=frozenset(_zone_data("seuil", STUDENT_INCOMES)),
                           value_placeholders=frozenset({"ressources"})),
             ),
         ),

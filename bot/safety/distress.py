@@ -34,10 +34,24 @@ def _plain(text: str) -> str:
     return fold(text or "").replace("’", "'")
 
 
+QUESTION = re.compile(r"\?|\b(?:est[\s-]ce|comment|combien|quel(?:le)?s?|quand|peut[\s-]on|puis[\s-]je|ai[\s-]je|"
+                      r"suis[\s-]je|dois[\s-]je|c'est quoi|qu'est[\s-]ce)\b")
+# `*` stands for any one word, `<annee>` for a year written in digits (1990, 2021…).
+WILDCARDS = {"*": r"[\w']+", "<annee>": r"(?:19|20)\d\d"}
+
+
+SEPARATOR = r"[\s\-']*"
+# An adverb may sit between the words of a cue (« je pense sérieusement à me tuer », « il m'a encore
+# frappée »); a negation never does (« je vais pas me tuer » is not « vais me tuer »).
+ADVERBS = ("serieusement", "vraiment", "encore", "deja", "souvent", "tellement", "juste", "aussi", "parfois",
+           "toujours", "presque", "carrement", "meme", "bien", "fort", "trop", "limite", "direct", "grave")
+GAP = r"(?:(?<=[\s\-'])(?:" + "|".join(ADVERBS) + r")[\s\-']+)?"
+
+
 def _phrase_pattern(phrase: str) -> re.Pattern:
-    words = re.findall(r"[\w']+|\*", _plain(phrase))
-    parts = [r"[\w']+" if word == "*" else re.escape(word) for word in words]
-    return re.compile(r"(?<![\w])" + r"[\s\-']*".join(parts) + r"(?![\w])")
+    words = re.findall(r"<annee>|[\w']+|\*", _plain(phrase))
+    parts = [WILDCARDS.get(word) or re.escape(word) for word in words]
+    return re.compile(r"(?<![\w])" + (SEPARATOR + GAP).join(parts) + r"(?![\w])")
 
 
 def cue_patterns(cue: str) -> List[re.Pattern]:
@@ -52,16 +66,23 @@ def _matches(patterns: Sequence[re.Pattern], folded: str) -> bool:
 class Framing:
     """Whether a message's own words rule out a danger now (knowledge/detresse.yml `cadrage`)."""
 
-    def __init__(self, figure: Iterable[str] = (), past: Iterable[str] = (), present: Iterable[str] = ()):
+    def __init__(self, figure: Iterable[str] = (), past: Iterable[str] = (), present: Iterable[str] = (),
+                 aid_words: Iterable[str] = ()):
         self._figure = [cue_patterns(p) for p in figure]
         self._past = [cue_patterns(p) for p in past]
         self._present = [cue_patterns(p) for p in present]
+        self._aid_words = [cue_patterns(p) for p in aid_words]
 
     @classmethod
     def from_file(cls, cadrage) -> "Framing":
         if cadrage is None:
             return cls()
-        return cls(cadrage.figure, cadrage.passe, cadrage.present)
+        return cls(cadrage.figure, cadrage.passe, cadrage.present, cadrage.aides)
+
+    def asks_about_the_aids(self, text: str) -> bool:
+        """A question (« ? », « est-ce », « comment »…) that names an aid or one of its rules."""
+        folded = _plain(text)
+        return bool(QUESTION.search(folded)) and any(_matches(p, folded) for p in self._aid_words)
 
     def reason_no_danger(self, text: str) -> Optional[str]:
         """"figure" or "passe" when the message speaks of no present danger, else None."""
@@ -110,12 +131,14 @@ class DistressDetector:
         return any(_matches(e, folded) for e in self._exceptions.get(situation, ()))
 
     def detect(self, text: str, scorer: Optional[Scorer] = None, threshold: float = 0.5,
-               question_confidence: float = 0.0, question_veto: float = 1.0) -> Optional[DistressMatch]:
+               question_confidence: float = 0.0, question_veto: float = 1.0,
+               sure: float = 1.0) -> Optional[DistressMatch]:
         """The distress situation of a message, or None (ordinary message, or no danger now).
 
-        The classifier decides alone only when the message is not firmly an ordinary question:
-        `question_confidence` is the entry selector's best probability for a non-distress entry, and
-        at `question_veto` or more the message is answered as that question.
+        Without a cue, the classifier decides when its score reaches `threshold`, unless the message
+        is an ordinary question: the entry selector firmly reads it as one (`question_confidence` ≥
+        `question_veto`), or it asks about the aids or their rules, and then only a score of `sure`
+        or more counts.
         """
         if self.framing.reason_no_danger(text):
             return None
@@ -125,6 +148,7 @@ class DistressDetector:
         if scorer is None or question_confidence >= question_veto:
             return None
         score, situation = scorer(text)
-        if situation and score >= threshold and not self.cancelled(situation, text):
+        needed = max(threshold, sure) if self.framing.asks_about_the_aids(text) else threshold
+        if situation and score >= needed and not self.cancelled(situation, text):
             return DistressMatch(situation, "", by="modele", score=score)
         return None

@@ -11,18 +11,19 @@ import bot.rules as api
 from bot.knowledge.errors import KnowledgeErrors
 from bot.rules import AIDS, InvalidFact, RulesNotAvailable, UnknownAid, UnknownFact
 from bot.rules.__main__ import main
-from bot.rules.facts import FACT_TYPES
+from bot.rules.facts import FACT_TYPES, PROXY_FACTS
 from bot.rules.logic import AllOf, AnyOf, Condition, Context, Criterion, OnlyIf, Requires, result, unknown
 from bot.rules.ruleset import AID_RULES, load_rules
 
 RULES_PACKAGE = Path(api.__file__).parent
 
 COUPLE_3000_1200 = {
-    "age": 35, "situation_pro": "salarie_prive", "type_contrat": "cdi_confirme", "anciennete_emploi_mois": 48,
-    "mutation_recente": False, "promesse_embauche": False, "revenu_mensuel_net": 3000, "nb_titulaires_bail": 2,
-    "age_conjoint": 33, "situation_pro_conjoint": "salarie_prive", "type_contrat_conjoint": "cdi_confirme",
+    "bail_signe": False, "age": 35, "situation_pro": "salarie", "secteur_employeur": "prive", "type_contrat": "cdi",
+    "periode_essai": False, "anciennete_emploi_mois": 48, "mutation_recente": False, "promesse_embauche": False,
+    "revenu_mensuel_net": 3000, "nb_titulaires_bail": 2, "age_conjoint": 33, "situation_pro_conjoint": "salarie",
+    "secteur_employeur_conjoint": "prive", "type_contrat_conjoint": "cdi", "periode_essai_conjoint": False,
     "anciennete_emploi_mois_conjoint": 30, "mutation_recente_conjoint": False, "promesse_embauche_conjoint": False,
-    "revenu_conjoint": 1200, "loyer_charges_comprises": 1100, "ile_de_france": False,
+    "revenu_mensuel_net_conjoint": 1200, "loyer_charges_comprises": 1100, "zone_logement": "autre_commune",
 }
 
 
@@ -39,7 +40,8 @@ def converse(rules, aid, profile, on=None):
 
 
 def test_module_level_api_uses_the_project_rules():
-    decision = api.evaluate("loca_pass", {"situation_pro": "salarie_prive", "mois_depuis_entree_logement": 1})
+    decision = api.evaluate("loca_pass", {"situation_pro": "salarie", "secteur_employeur": "prive",
+                                          "mois_depuis_entree_logement": 1})
     assert decision.status == api.ELIGIBLE and decision.indicative
     assert api.next_fact("loca_pass", {}) == "situation_pro"
     assert api.validate_fact("age", "250")[0] is None
@@ -51,7 +53,7 @@ def test_conversation_for_the_3000_1200_couple_asks_only_what_matters(rules):
     asked, decision = converse(rules, "visale", COUPLE_3000_1200)
     assert decision.status == "eligible" and decision.deciding.key == "salaire_plafond_conjoint"
     assert "1 200 €" in decision.summary_fr
-    assert "ile_de_france" not in asked  # 1 100 € is under both caps
+    assert "zone_logement" not in asked  # 1 100 € is under every zone's cap
     assert "anciennete_emploi_mois" not in asked  # a confirmed CDI already fails the hiring route
     assert asked.index("promesse_embauche") < asked.index("age_conjoint")  # applicant first, then partner
     assert "type_contrat_conjoint" not in asked  # the partner's salary is enough
@@ -80,17 +82,18 @@ def test_a_date_before_the_known_rules_is_refused_clearly(rules):
 
 
 def test_default_date_is_today(rules):
-    facts = {"situation_pro": "salarie_prive", "mois_depuis_entree_logement": 1}
+    facts = {"situation_pro": "salarie", "secteur_employeur": "prive", "mois_depuis_entree_logement": 1}
     assert rules.evaluate("loca_pass", facts).on == dt.date.today()
     assert rules.evaluate("loca_pass", facts, dt.datetime(2025, 3, 4, 10, 0)).on == dt.date(2025, 3, 4)
 
 
 def test_decision_explains_itself(rules):
-    decision = rules.evaluate("alin", {"situation_pro": "salarie_prive", "taille_entreprise": 10, "a_nud": True})
+    decision = rules.evaluate("alin", {"situation_pro": "salarie", "secteur_employeur": "prive", "taille_entreprise": 9,
+                                       "a_nud": True})
     assert decision.status == "non_eligible" and decision.failing == ["effectif_entreprise"]
-    assert decision.deciding.value == 10 and decision.deciding.value_fr == "10 salariés"
+    assert decision.deciding.value == 9 and decision.deciding.value_fr == "9 salariés"
     assert decision.deciding.parameters == ("alin.effectif_minimum.non_agricole", "alin.effectif_minimum.agricole")
-    assert "au moins 11 salariés" in decision.deciding.rule_fr and "10 salariés" in decision.summary_fr
+    assert "au moins 10 salariés" in decision.deciding.rule_fr and "9 salariés" in decision.summary_fr
     assert decision.summary_fr.endswith(decision.disclaimer_fr) and "CALEOL" in decision.disclaimer_fr
     assert any("demande-logement-social" in text for text in decision.alternatives_fr)
     assert any(source.seed == "000_ba1bf2e5b0805682.txt" for source in decision.sources)
@@ -98,10 +101,10 @@ def test_decision_explains_itself(rules):
 
 
 def test_sources_include_the_references_of_the_parameters_used(rules):
-    decision = rules.evaluate("visale", {"age": 25, "nb_titulaires_bail": 1, "loyer_charges_comprises": 500,
-                                         "revenu_mensuel_net": 1500})
+    decision = rules.evaluate("visale", {"bail_signe": False, "age": 25, "nb_titulaires_bail": 1,
+                                         "loyer_charges_comprises": 500, "revenu_mensuel_net": 1500})
     urls = {source.url for source in decision.sources}
-    assert "https://www.legifrance.gouv.fr/jorf/id/JORFSCTA000036580381" in urls  # rent caps (parameter)
+    assert "https://www.visale.fr/evolution_visale_2026/" in urls  # rent caps in force (parameter)
     assert "https://www.visale.fr/faq/quelles-sont-les-conditions-deligibilite-liees-a-la-colocation/" in urls
 
 
@@ -112,8 +115,10 @@ def test_decision_is_json_friendly(rules):
 
 def test_every_verdict_is_indicative_and_names_who_decides(rules):
     samples = {
-        "visale": [{}, {"age": 17, "nb_titulaires_bail": 1, "loyer_charges_comprises": 300, "revenu_mensuel_net": 900},
-                   {"age": 20, "nb_titulaires_bail": 1, "loyer_charges_comprises": 300, "revenu_mensuel_net": 900}],
+        "visale": [{}, {"bail_signe": False, "age": 17, "nb_titulaires_bail": 1, "loyer_charges_comprises": 300,
+                        "revenu_mensuel_net": 900},
+                   {"bail_signe": False, "age": 20, "nb_titulaires_bail": 1, "loyer_charges_comprises": 300,
+                    "revenu_mensuel_net": 900}],
         "mobili_pass": [{}],
         "accompagnement": [{"situation_pro": "retraite"}],
     }
@@ -148,7 +153,8 @@ def test_rules_are_consistent_with_the_fact_contract():
         assert len(keys) == len(set(keys)), rules.aid
         assert set(rules.facts()) <= set(FACT_TYPES), rules.aid
     used = {name for rules in AID_RULES.values() for name in rules.facts()}
-    assert used == set(FACT_TYPES)  # no fact in the catalogue that no rule reads
+    assert used | set(PROXY_FACTS) == set(FACT_TYPES)  # no fact in the catalogue that no rule reads
+    assert not used & set(PROXY_FACTS)
 
 
 def test_the_rules_package_never_imports_rasa():
@@ -168,7 +174,7 @@ def test_load_rules_caches_reloads_and_keeps_the_last_valid_rules(knowledge_copy
     path.write_text(text.replace("nom: la plateforme AL'in", "nom: AL'in"), encoding="utf-8")
     second = load_rules(knowledge_copy)
     assert second is not first and second.texts["alin"].content.nom == "AL'in"
-    path.write_text(text.replace("si_echec: [numero_unique]", "si_echec: [numero]"), encoding="utf-8")
+    path.write_text(text.replace("si_echec: [salarie_entreprise_privee,", "si_echec: [numero,", 1), encoding="utf-8")
     assert load_rules(knowledge_copy) is second
     assert "Modification des règles refusée" in caplog.text
 

@@ -18,9 +18,9 @@ from bot.rules.facts import FACT_TYPES, InvalidFact, UnknownFact, load_facts
     ("a_nud", "Oui", True),
     ("a_nud", "non", False),
     ("situation_pro", "alternant", "alternant"),
-    ("situation_pro", "salarie_prive", "salarie_prive"),
+    ("situation_pro", "salarie", "salarie"),
     ("situation_pro", "étudiant(e)", "etudiant"),
-    ("situation_pro", "Salarié(e) d'une entreprise privée", "salarie_prive"),
+    ("situation_pro", "Salarié(e) (CDI, CDD, intérim, fonctionnaire…)", "salarie"),
     ("mois_depuis_entree_logement", 2.5, 2.5),
 ])
 def test_valid_answers(name, raw, expected):

@@ -56,14 +56,14 @@ def test_format_spec_is_refused(knowledge_copy):
 
 
 def test_missing_criterion_text_is_reported(knowledge_copy):
-    edit(knowledge_copy, "alin.yml", "  numero_unique:\n", "  numero_unique_x:\n")
+    edit(knowledge_copy, "alin.yml", "  effectif_entreprise:  ", "  effectif_entreprise_x:  ")
     messages = [e.message for e in errors_of(knowledge_copy)]
-    assert any("le critère « numero_unique » n'a pas de texte" in m for m in messages)
-    assert any("critère « numero_unique_x » inconnu" in m for m in messages)
+    assert any("le critère « effectif_entreprise » n'a pas de texte" in m for m in messages)
+    assert any("critère « effectif_entreprise_x » inconnu" in m for m in messages)
 
 
 def test_alternative_for_an_unknown_criterion_is_refused(knowledge_copy):
-    path = edit(knowledge_copy, "alin.yml", "si_echec: [numero_unique]", "si_echec: [numero]")
+    path = edit(knowledge_copy, "alin.yml", "si_echec: [salarie_entreprise_privee,", "si_echec: [numero,")
     (error,) = errors_of(knowledge_copy)
     assert "critère « numero » inconnu" in error.message and "si_echec" in line(path, error.line)
 
@@ -109,7 +109,7 @@ def test_parameter_used_by_the_rules_must_exist(knowledge_copy):
 
 
 def test_problems_of_several_files_are_reported_together(knowledge_copy):
-    edit(knowledge_copy, "alin.yml", "si_echec: [numero_unique]", "si_echec: [numero]")
+    edit(knowledge_copy, "alin.yml", "si_echec: [salarie_entreprise_privee,", "si_echec: [numero,")
     edit(knowledge_copy, "faits.yml", "    min: 15\n    max: 120\n", "    min: 150\n    max: 120\n")
     files = {e.file.rsplit("/", 1)[-1] for e in errors_of(knowledge_copy)}
     assert files == {"alin.yml", "faits.yml"}

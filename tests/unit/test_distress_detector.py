@@ -110,3 +110,18 @@ def test_a_question_in_a_distress_message_is_found_once_distress_is_set_aside():
 def test_no_question_no_extra_answer():
     parse = _parse("on est expulsés jeudi", [("detresse/expulsion_coupure", 0.6), ("faq/accompagnement_delais", 0.4)])
     assert question_alongside(parse, BASE) is None
+
+
+def test_without_a_cue_a_question_about_the_aids_needs_a_sure_classifier():
+    detector = DistressDetector({}, framing=Framing(aid_words=["mutation", "visale"]))
+    scorer = lambda text: (0.7, "enfant_danger")  # noqa: E731
+    assert detector.detect("le bébé du voisin pleure la nuit, mutation possible ?", scorer, 0.5, sure=0.85) is None
+    assert detector.detect("le bébé est seul depuis hier soir", scorer, 0.5, sure=0.85).by == "modele"
+    assert detector.detect("bébé seul, visale possible ?", lambda t: (0.9, "enfant_danger"), 0.5,
+                           sure=0.85).by == "modele"
+
+
+def test_a_cue_may_hold_an_adverb_but_never_a_negation():
+    detector = DistressDetector({"suicide": ["pense à me tuer", "vais me tuer"]})
+    assert detector.detect("je pense sérieusement à me tuer").situation == "suicide"
+    assert detector.detect("je vais pas me tuer pour ce dossier") is None

@@ -1,0 +1,740 @@
+"""The facts a free-text message states about a situation, read with structure.
+
+The message is normalised (SMS words, numbers in words), then read as a sequence of **mentions**:
+who is spoken of (« mon conjoint », « moi », « la personne », « elle »), quantities with their unit or
+their cue word (« loyer 480 », « 1 900 net », « 950 brut », « apl 200 », « 24 ans », « depuis 3 ans »,
+« le 15 décembre »), and words of the lexicon (situation, employer sector, contract, yes/no facts).
+Each fact takes the subject spoken of just before it in its sentence (« mon conjoint gagne 3000 et moi
+1200 »), a fact of the household (rent, commune…) always belongs to the household, and a negation
+in the same clause before the fact word (« pas boursier », « je ne suis plus en période d'essai »,
+« sans NUD ») reverses a yes/no fact or drops a choice. « je ne sais pas » about a fact leaves it
+unknown. A fact read from a weak cue (an amount without its word, a subject guessed) has a
+confidence below 1: the conversation confirms it before using it.
+
+Nothing is inferred: « CDI » says nothing about the sector, « en couple » nothing about the lease.
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from bot.nlu.quantities import digits
+from bot.situation.geography import Communes, key as commune_key
+from bot.situation.lexicon import Lexicon, plain
+from bot.situation.vocabulary import CONJOINT, MENAGE, PERSONNE, UNKNOWN, allowed, subject_of
+
+SURE, WEAK = 1.0, 0.6
+MONTHS_FR = {"janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
+             "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12}
+NEGATION = re.compile(r"(?<![\w'])(?:pas|plus|jamais|aucun|aucune|sans|ni|non|n'|ne|pa)(?![\w'])")
+UNKNOWING = re.compile(r"(?<![\w'])(?:(?:je |j')?(?:ne )?(?:sais|sait|savons|savent) (?:pas|plus)|jsp|"
+                       r"aucune idee|pas sur|pas sure|j'ignore|je ne suis pas sur|je suis pas sur|"
+                       r"je ne sais pas|on ne sait pas|on sait pas)(?![\w'])")
+SENTENCE = re.compile(r"[.;!?\n]+|(?<![\w])(?:mais|par contre|sinon|alors que|tandis que)(?![\w])")
+CLAUSE = re.compile(r"[,;:.!?\n()]+|(?<![\w])(?:mais|et|car|donc|puis|alors)(?![\w])")
+
+
+@dataclass(frozen=True)
+class ReadFact:
+    subject: str
+    name: str
+    value: object
+    confidence: float = SURE
+    start: int = 0
+
+
+@dataclass
+class Reading:
+    facts: List[ReadFact] = field(default_factory=list)
+    third_person: bool = False      # the message describes someone else (a CCAS agent writing)
+
+    def as_annotation(self) -> Dict[str, Dict[str, object]]:
+        """{subject: {fact: value}}, the shape of the annotated sets."""
+        out: Dict[str, Dict[str, object]] = {}
+        for fact in self.facts:
+            out.setdefault(fact.subject, {})[fact.name] = fact.value
+        return out
+
+
+@dataclass(frozen=True)
+class _Marker:
+    start: int
+    end: int
+    subject: str
+    gender: str = ""
+
+
+# --- patterns of quantities and yes/no facts (on folded text with digits) ---------------------------------
+
+NUM = r"(\d+(?:[.,]\d+)?)"
+AMOUNT = re.compile(NUM + r"\s*(k\s*(?:€|e|eur\w*)?(?![\w])|k(?![\w]))?\s*(€|e(?![\w])|eur(?:os?)?(?![\w])|euros?|balles)?")
+AGE = re.compile(r"(?<![\w])(\d{1,2})\s*(?:ans|an|a)(?![\w'])(?!\s+(?:d'anciennete|de (?:cdi|cdd|contrat|boite|maison)))")
+YEARS_DURATION = re.compile(r"(?:depuis|il y a|y a|ya|pendant|ca fait|cela fait|voila)\s+(?:plus de |presque |environ |bientot )?"
+                            + NUM + r"\s*(ans|an|annees?|mois|semaines?|jours?)(?![\w])(\s+et demi)?")
+CONTRACT_LENGTH = re.compile(r"(?:cdd|contrat|mission|interim|stage)\s+(?:de|d'une duree de|d'un)?\s*" + NUM
+                             + r"\s*(mois|ans?|semaines?)(?![\w])")
+HEADCOUNT = re.compile(r"(?<![\w])(\d{1,6})\s*(?:salaries|salarie|employes|employe|personnes|pers|collaborateurs|"
+                       r"gars|agents|sal)(?![\w])")
+COMPANY_OF = re.compile(r"(?:boite|entreprise|societe|structure|pme|tpe|sarl|sas|employeur|magasin|agence|"
+                        r"restaurant|usine)\s+(?:de|d'environ|d'a peu pres|d'une?)?\s*(\d{1,6})(?!\s*(?:km|€|e\b|euros|mois|ans))(?![\d\w])")
+DISTANCE = re.compile(NUM + r"\s*(?:km|kms|kilometres?|bornes)(?![\w])")
+TRAVEL = re.compile(r"(?<![\w])(\d{1,2})\s*(?:h|heures?)\s*(\d{1,2})?(?![\w])(?:\s*(?:min|minutes?|mn))?|(?<![\w])(\d{1,3})\s*(?:min|minutes?|mn)(?![\w])")
+DATE = re.compile(r"(?:le\s+)?(\d{1,2}|1er|premier)\s+(" + "|".join(MONTHS_FR) + r")(?:\s+(20\d\d))?")
+MONTH_ONLY = re.compile(r"(?:en|depuis|mois d'|debut|fin|courant)\s+(" + "|".join(MONTHS_FR) + r")(?:\s+(20\d\d))?")
+RELATIVE = [(re.compile(r"le mois dernier|mois passe"), 1.0), (re.compile(r"la semaine derniere"), 0.2),
+            (re.compile(r"l'an dernier|l'annee derniere"), 12.0), (re.compile(r"hier|avant-hier|ce matin"), 0.0)]
+
+ROLE_CUES: Sequence[Tuple[str, re.Pattern]] = (
+    ("apl_mensuelle", re.compile(r"(?<![\w])(?:apl|als|alf|aides? au logement|aides? logement|caf)(?![\w])")),
+    ("salaire_brut_mensuel", re.compile(r"(?<![\w])(?:brut|brute|bruts)(?![\w])")),
+    ("loyer_charges_comprises", re.compile(r"(?<![\w])(?:loyer|loyers|cc|charges comprises|c\.c|hc|hors charges|"
+                                           r"t1|t2|t3|t4|t5|f1|f2|f3|f4|f5|studio|appart|appartement|logement|maison|"
+                                           r"chambre|hlm|louer|location|payer? de loyer)(?![\w])")),
+    ("revenu_mensuel_net", re.compile(r"(?<![\w])(?:net|nette|nets|gagne|gagnes|gagnons|gagnent|gagner|gagnait|"
+                                      r"salaire|salaires|revenu|revenus|touche|touchons|touchent|paye|payee|payes|"
+                                      r"ressources|remuneration|smic|je fais|il fait|elle fait|a peu pres)(?![\w])")),
+)
+# Used only when no cue above is near: an amount « par mois » of a person is most often what they earn.
+WEAK_ROLE_CUES: Sequence[Tuple[str, re.Pattern]] = (
+    ("revenu_mensuel_net", re.compile(r"(?<![\w])(?:par mois|/mois|mensuel|mensuels|chacun)(?![\w])")),
+)
+YEARLY = re.compile(r"(?<![\w])(?:par an|/an|annuel|annuels|l'annee|a l'annee|bruts annuels)(?![\w])")
+
+HOUSING_CONTEXT = re.compile(r"emmenag|dans (?:l'|le |mon |notre |ce )(?:appart|logement|studio|maison)|entre(?:e|es|s)? dans|"
+                             r"locataire|install|arriv(?:e|ee|es)s? dans|on habite|j'habite|habite|on vit|je vis|"
+                             r"dans les lieux|pris (?:l'|un )appart")
+JOB_CONTEXT = re.compile(r"cdi|cdd|poste|boulot|travail|emploi|embauch|job|interim|bosse|travaille|chez|salarie|"
+                         r"entreprise|boite|contrat|mission|en alternance|apprenti|employe|contractuel|fonctionnaire|"
+                         r"mairie|hopital|agent|titulaire|vacataire|societe|pme|usine|magasin|restaurant")
+MUTATION_CONTEXT = re.compile(r"mute|mutee|mutation")
+
+BOOLEANS: Sequence[Tuple[str, re.Pattern, bool]] = (
+    ("periode_essai", re.compile(r"periode d'essai (?:terminee|finie|validee|passee|terminée)|fin de (?:ma |sa )?periode d'essai|"
+                                 r"cdi confirme|confirmee? en cdi|titularise|titularisee"), False),
+    ("periode_essai", re.compile(r"periode d'essai|p[ée]riode d essai"), True),
+    ("etudiant_boursier", re.compile(r"boursier|boursiere|bourse (?:du |de )?crous|bourse sur criteres|echelon \d"), True),
+    ("a_nud", re.compile(r"(?<![\w])(?:nud|nur|numero unique|n° unique|numero de demande de logement social|"
+                         r"numero d'enregistrement)(?![\w])"), True),
+    ("a_nud", re.compile(r"demande de (?:logement social|hlm)(?: (?:deja )?(?:faite|deposee|en cours|enregistree))?"
+                         r"|deja (?:fait|depose) (?:une|ma|la) demande"), True),
+    ("promesse_embauche", re.compile(r"promesse d'embauche|promesse d embauche|offre (?:d'emploi )?acceptee|"
+                                     r"contrat signe pour|je commence (?:un|mon) (?:nouveau )?(?:poste|job|travail|cdi|cdd)"), True),
+    ("mutation_recente", re.compile(r"(?<![\w])(?:mute|mutee|mutes|mutation)(?![\w])"), True),
+    ("agent_contractuel", re.compile(r"contractuel|contractuelle|vacataire"), True),
+    ("agent_contractuel", re.compile(r"titulaire de la fonction publique|fonctionnaire titulaire|titularise|titularisee|"
+                                     r"(?<!co)(?<!co-)titulaire(?! du bail)"), False),
+    ("nouvel_emploi_ou_mutation", re.compile(r"(?:pour|suite a|a cause de|grace a) (?:mon|ma|un|une|son|sa|le|la) "
+                                             r"(?:nouveau |nouvel |nouvelle )?(?:poste|job|boulot|travail|emploi|embauche|"
+                                             r"mutation|cdi|cdd|alternance)|(?:mon|l') (?:entreprise|employeur|boite) "
+                                             r"(?:demenage|a demenage|se delocalise)|nouveau (?:poste|boulot|job|travail)|"
+                                             r"nouvel emploi|nouvelle embauche"), True),
+    ("evenement_difficulte", re.compile(r"impaye|impayes|retard(?:s)? de loyer|dette(?:s)? de loyer|expuls|separation|"
+                                        r"separe|separee|divorc|perte d'emploi|perdu mon (?:emploi|travail|boulot)|"
+                                        r"licenci|maladie|malade|hospitalis|deces|decede|sinistre|incendie|degat des eaux|"
+                                        r"surendett|commandement de payer|huissier"), True),
+    ("urgence", re.compile(r"(?<![\w])(?:urgent|urgente|urgence|en urgence|au plus vite|demain|dans \d+ jours|"
+                           r"cette semaine|expulsion (?:le|prevue|fixee)|date d'expulsion)(?![\w])"), True),
+    ("bail_signe", re.compile(r"(?:bail|contrat de location) (?:deja )?signe|(?:j'ai|on a|nous avons|il a|elle a) "
+                              r"(?:deja )?signe (?:le|mon|notre|un) bail|bail en cours"), True),
+    ("bail_signe", re.compile(r"avant de signer|pas encore signe|je cherche (?:un|une) (?:appart|appartement|logement|"
+                              r"studio|t\d|f\d|maison|location)|on cherche (?:un|une) (?:appart|appartement|logement|"
+                              r"studio|t\d|f\d|maison|location)|en recherche de logement|cherche a louer"), False),
+    ("ile_de_france", re.compile(r"ile[\s-]de[\s-]france|(?<![\w])idf(?![\w])|region parisienne|banlieue parisienne"), True),
+    ("ile_de_france", re.compile(r"(?<![\w])province(?![\w])|hors (?:ile[\s-]de[\s-]france|idf)"), False),
+)
+COUPLE_TRUE = re.compile(r"en couple|on est (?:2|deux)(?! (?:sur|a signer))|pacse|pacsee|marie|mariee|mariés|concubin|"
+                         r"ma femme et moi|mon mari et moi|avec (?:mon|ma) (?:conjoint|conjointe|mari|femme|copain|copine|"
+                         r"compagnon|compagne|epoux|epouse)")
+COUPLE_FALSE = re.compile(r"(?<![\w])(?:celibataire|je vis seule?|vit seule?|vivant seule?|seule? avec (?:mes|mon|ma|son|sa|ses)|"
+                          r"personne seule|seule?(?= ?[,.]| sur| avec| et)|mere isolee|pere isole|parent isole|"
+                          r"separee?|divorcee?|veuve?)(?![\w])")
+HOLDERS = re.compile(r"(?:(\d)|deux|trois|quatre) (?:sur le bail|colocs?|colocataires|a signer|titulaires)|"
+                     r"colocation a (\d|deux|trois|quatre)|seule? sur le bail|nos deux noms sur le bail|a deux sur le bail")
+WORD_NUMBERS = {"deux": 2, "trois": 3, "quatre": 4}
+STUDENT_JOB = re.compile(r"job etudiant|petit boulot|job a cote|je bosse a cote|je travaille a cote|"
+                         r"(?:en|un) stage de|travaille le week-end|contrat etudiant")
+STUDENT_NO_JOB = re.compile(r"(?:pas|aucun|sans|ni) (?:de |d')?(?:job|boulot|travail|emploi|revenus?|salaire)|"
+                            r"je (?:ne )?(?:travaille|bosse) pas|ni salariee?")
+NO_JOB = STUDENT_NO_JOB
+LOCATION_PREP = re.compile(r"(?:(?<![\w])(?:a|sur|vers|dans|de|d'|pres de|proche de|pour|en|sur la commune de|"
+                           r"ville de)\s+|->\s*|→\s*|>\s*)$")
+HOME_CUE = re.compile(r"(?:logement|appart|appartement|studio|t\d|f\d|maison|location|loyer|habite|habiter|vis|vit|vivre|"
+                      r"vivons|cherche|chercher|louer|emmenag|demenag|installer|installe|s'installer|partir|aller|"
+                      r"arrive|arriver|bail|visale|residence|reside|resider|hlm)\W*(?:\w+\W+){0,3}$")
+WORK_CUE = re.compile(r"(?:travaille|bosse|boulot|travail|poste|job|embauche|embauchee|mute|mutee|employe|employee|"
+                      r"cdi|cdd|stage|alternance|formation|ecole|fac|etudes|entreprise|boite|agence)\W*(?:\w+\W+){0,2}$")
+MOVE_FROM_TO = re.compile(r"(?:de|depuis|quitte|quitter|quittons)\s+(.{2,40}?)\s+(?:a|pour|vers|->|→|>)\s+(.{2,40})")
+AMBIGUOUS_COMMUNES = {"nice", "tours", "orange", "sens", "vire", "aix", "pau", "dole", "mars", "ville"}
+
+
+def _num(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def _months_between(earlier: dt.date, later: dt.date) -> float:
+    return round((later - earlier).days / 30.44, 1)
+
+
+class SituationReader:
+    """Reads the facts of messages; one instance holds the lexicon and the communes."""
+
+    def __init__(self, lexicon: Lexicon, communes: Optional[Communes] = None, normalizer=None):
+        self.lexicon = lexicon
+        self.communes = communes
+        self.normalizer = normalizer
+
+    @classmethod
+    def from_knowledge(cls, knowledge: Path) -> "SituationReader":
+        from bot.situation.geography import load_communes
+        from bot.situation.lexicon import load_lexicon
+        normalizer = None
+        try:
+            from bot.knowledge.loader import load_knowledge
+            from bot.nlu.normalize import TextNormalizer
+            normalizer = TextNormalizer.from_lexicon(load_knowledge(knowledge).lexicon)
+        except Exception:  # the reader still works on the raw text
+            normalizer = None
+        return cls(load_lexicon(Path(knowledge)), load_communes(str(knowledge)), normalizer)
+
+    # -- entry point -------------------------------------------------------------------------------------
+
+    def read(self, text: str, today: Optional[dt.date] = None, staff: bool = False) -> Reading:
+        today = today or dt.date.today()
+        original = text or ""
+        normalised = self.normalizer.normalize(original) if self.normalizer else original
+        normalised = re.sub(r"(?<=\d)\s*k\s*(?=\d)", ".", normalised)      # 2k5 -> 2.5k is handled below
+        with_digits = digits(normalised)
+        folded = plain(with_digits)
+        folded = re.sub(r"(\d)k(\d)", lambda m: f"{m.group(1)}.{m.group(2)}k", folded)
+        markers = self._markers(folded, staff)
+        third = staff and any(m.subject == PERSONNE and m.gender for m in markers) or bool(
+            staff and not re.search(r"(?<![\w'])(?:je|j'|moi|mon|ma|mes)(?![\w'])", folded))
+        found: List[ReadFact] = []
+        found += self._quantities(folded, markers, today)
+        found += self._words(folded, markers)
+        found += self._communes(with_digits, folded)
+        found += self._household(folded)
+        found += self._unknowns(folded, markers)
+        return Reading(self._dedupe(found), third_person=third)
+
+    # -- subjects ----------------------------------------------------------------------------------------
+
+    def _markers(self, folded: str, staff: bool) -> List[_Marker]:
+        markers: List[_Marker] = []
+        taken: List[Tuple[int, int]] = []
+        for name in ("conjoint", "personne_decrite", "moi"):
+            pattern = self.lexicon.subjects.get(name)
+            if pattern is None:
+                continue
+            for match in pattern.finditer(folded):
+                if any(s <= match.start() < e for s, e in taken):
+                    continue
+                subject = CONJOINT if name == "conjoint" else PERSONNE
+                if name == "personne_decrite" and not staff and match.group(0) in ("ma fille", "mon fils"):
+                    continue
+                taken.append(match.span())
+                markers.append(_Marker(match.start(), match.end(), subject,
+                                       self.lexicon.gender.get(match.group(0), "")))
+        # pronouns: « il / elle / lui » refer to the partner in a first-person message, else to the person
+        # of the same gender described by the agent
+        for match in re.finditer(r"(?<![\w'])(il|elle|lui)(?![\w'])", folded):
+            if any(s <= match.start() < e for s, e in taken):
+                continue
+            gender = "f" if match.group(1) == "elle" else "m"
+            before = [m for m in markers if m.end <= match.start()]
+            subject = None
+            same_gender = [m for m in before if m.gender == gender and m.subject in (PERSONNE, CONJOINT)
+                           and not (m.subject == PERSONNE and m.gender == "" )]
+            if same_gender:
+                subject = same_gender[-1].subject
+            elif any(m.subject == CONJOINT for m in before):
+                subject = CONJOINT
+            elif staff:
+                subject = PERSONNE
+            if subject:
+                markers.append(_Marker(match.start(), match.end(), subject, gender))
+        markers.sort(key=lambda m: m.start)
+        return markers
+
+    @staticmethod
+    def _subject_at(position: int, folded: str, markers: Sequence[_Marker]) -> Tuple[str, float]:
+        """The subject spoken of just before `position` in its sentence (else in the message), and how sure."""
+        sentence_start = 0
+        for match in SENTENCE.finditer(folded[:position]):
+            sentence_start = match.end()
+        before = [m for m in markers if m.end <= position]
+        in_sentence = [m for m in before if m.start >= sentence_start]
+        after = [m for m in markers if position <= m.start <= position + 14
+                 and re.match(r"^\s*(?:€|e|euros?|net|brut)?\s*(?:pour|chacun|de|\()?\s*$", folded[position:m.start])
+                 is not None and m.subject != PERSONNE or (position <= m.start <= position + 12 and
+                 re.match(r"^[\w\s€]*\bpour\s*$", folded[position:m.start]) is not None)]
+        if after:
+            return after[0].subject, SURE
+        if in_sentence:
+            return in_sentence[-1].subject, SURE
+        if before:
+            return before[-1].subject, SURE
+        return PERSONNE, SURE
+
+    # -- quantities --------------------------------------------------------------------------------------
+
+    def _quantities(self, folded: str, markers, today: dt.date) -> List[ReadFact]:
+        facts: List[ReadFact] = []
+        used: List[Tuple[int, int]] = []
+
+        def free(start: int, end: int) -> bool:
+            return not any(s < end and start < e for s, e in used)
+
+        def add(name: str, value, position: int, confidence: float = SURE, subject: Optional[str] = None,
+                span: Optional[Tuple[int, int]] = None) -> None:
+            if subject is None:
+                subject, sure = (MENAGE, SURE) if subject_of(name) == MENAGE else self._subject_at(position, folded,
+                                                                                                   markers)
+                confidence = min(confidence, sure)
+            if allowed(subject, name):
+                facts.append(ReadFact(subject, name, value, confidence, position))
+            if span:
+                used.append(span)
+
+        for match in CONTRACT_LENGTH.finditer(folded):
+            months = _num(match.group(1)) * (12 if match.group(2).startswith("an") else 1)
+            if match.group(2).startswith("semaine"):
+                months = round(_num(match.group(1)) / 4.33, 1)
+            add("duree_contrat_mois", months, match.start(), span=match.span(1))
+        for match in YEARS_DURATION.finditer(folded):
+            if not free(*match.span(1)):
+                continue
+            unit = match.group(2)
+            value = _num(match.group(1)) + (0.5 if match.group(3) else 0)
+            months = value * 12 if unit.startswith("an") else value if unit == "mois" else round(
+                value / 4.33, 1) if unit.startswith("semaine") else round(value / 30.44, 1)
+            context = folded[max(0, match.start() - 60):match.end() + 40]
+            self._duration(add, months, match, folded, context)
+            used.append(match.span(1))
+        self._dates(add, folded, today, used)
+        for match in AGE.finditer(folded):
+            if not free(*match.span(1)):
+                continue
+            age = int(match.group(1))
+            if 14 <= age <= 99:
+                add("age", age, match.start(), span=match.span(1))
+        for match in list(HEADCOUNT.finditer(folded)) + list(COMPANY_OF.finditer(folded)):
+            if free(*match.span(1)):
+                add("taille_entreprise", int(match.group(1)), match.start(), span=match.span(1))
+        for match in DISTANCE.finditer(folded):
+            if free(*match.span(1)):
+                add("distance_km", _num(match.group(1)), match.start(), span=match.span(1))
+        for match in TRAVEL.finditer(folded):
+            if not free(*match.span()) or re.search(r"(?:a|vers|avant|apres|de|des|jusqu'a)\s*$", folded[:match.start()]):
+                continue
+            if match.group(3):
+                minutes = int(match.group(3))
+            else:
+                minutes = int(match.group(1)) * 60 + int(match.group(2) or 0)
+            context = folded[max(0, match.start() - 50):match.end() + 30]
+            if re.search(r"trajet|route|transport|train|voiture|bus|de chez|d'ici|aller|rer|metro|tram|de l'ancien|"
+                         r"loin|distance|minutes? de|h de|heures? de", context):
+                add("duree_trajet_min", float(minutes), match.start(), span=match.span())
+        self._amounts(add, folded, used, markers)
+        self._ages_in_enumeration(facts, folded, markers)
+        return facts
+
+    def _duration(self, add, months: float, match, folded: str, context: str) -> None:
+        before = folded[max(0, match.start() - 70):match.start()]
+        if MUTATION_CONTEXT.search(before) or MUTATION_CONTEXT.search(folded[match.end():match.end() + 20]):
+            add("mutation_recente", months <= 6, match.start())
+        elif HOUSING_CONTEXT.search(before[-45:]) or re.match(r"\s*(?:dans|qu'on habite|que j'habite|qu'on vit|que je vis)",
+                                                              folded[match.end():]):
+            add("mois_depuis_entree_logement", months, match.start())
+        elif JOB_CONTEXT.search(before[-50:]) or JOB_CONTEXT.search(folded[match.end():match.end() + 25]):
+            add("anciennete_emploi_mois", months, match.start())
+
+    def _dates(self, add, folded: str, today: dt.date, used) -> None:
+        found = []
+        for match in DATE.finditer(folded):
+            day = 1 if match.group(1) in ("1er", "premier") else int(match.group(1))
+            month = MONTHS_FR[match.group(2)]
+            year = int(match.group(3)) if match.group(3) else None
+            found.append((match, day, month, year))
+        for match in MONTH_ONLY.finditer(folded):
+            if any(m.start() <= match.start() < m.end() for m, *_ in found):
+                continue
+            found.append((match, 1, MONTHS_FR[match.group(1)], int(match.group(2)) if match.group(2) else None))
+        for match, day, month, year in found:
+            try:
+                date = dt.date(year or today.year, month, min(day, 28 if month == 2 else 30 if month in (4, 6, 9, 11) else 31))
+            except ValueError:
+                continue
+            before = folded[max(0, match.start() - 60):match.start()]
+            future_verb = re.search(r"emmenage(?:rai|ra|rons)?|vais emmenager|j'emmenage|on emmenage|entree? dans|"
+                                    r"commence|debut(?:e)?|signe(?:rai|ra|rons)?|arrive(?:rai)?", before)
+            if year is None and date > today and not future_verb:
+                date = date.replace(year=today.year - 1)
+            elif year is None and date <= today and future_verb and re.search(r"je vais|on va|prochain|bientot", before):
+                date = date.replace(year=today.year + 1)
+            months = _months_between(date, today) if date <= today else 0.0
+            if re.search(r"emmenag|entre(?:e|es|s)? dans|installe|arrive|dans (?:l'|le |mon )(?:appart|logement)|"
+                         r"bail|locataire", before[-45:]):
+                add("mois_depuis_entree_logement", months, match.start())
+            elif date <= today and JOB_CONTEXT.search(before[-50:]):
+                add("anciennete_emploi_mois", months, match.start())
+            used.append(match.span())
+        for pattern, months in RELATIVE:
+            for match in pattern.finditer(folded):
+                before = folded[max(0, match.start() - 50):match.start()]
+                if re.search(r"emmenag|entre(?:e|es|s)? dans|installe|arriv", before):
+                    add("mois_depuis_entree_logement", months, match.start())
+                elif re.search(r"embauch|commence|debut", before):
+                    add("anciennete_emploi_mois", months, match.start())
+
+    def _amounts(self, add, folded: str, used, markers) -> None:
+        candidates = []
+        for match in AMOUNT.finditer(folded):
+            start, end = match.span(1)
+            if any(s < end and start < e for s, e in used):
+                continue
+            value = _num(match.group(1))
+            thousands, currency = match.group(2), match.group(3)
+            if thousands:
+                value *= 1000
+            elif value < 20 and not currency:
+                continue
+            if not (thousands or currency) and (value < 50 or value > 30000):
+                continue
+            after = folded[match.end():match.end() + 12]
+            if re.match(r"\s*(?:ans|an|mois|km|min|h\b|heures?|salaries|employes|personnes|jours|semaines|%|m2|m²)", after):
+                continue
+            if re.search(r"(?:rue|avenue|bd|boulevard|code|n°|numero|dpt|departement|dans le|le)\s*$", folded[:start]) \
+                    and not currency:
+                continue
+            candidates.append((match, value, bool(thousands or currency)))
+        previous_role = None
+        for index, (match, value, explicit) in enumerate(candidates):
+            role = self._role(folded, match, [c[0] for c in candidates], index)
+            confidence = SURE
+            if role is None:
+                role = self._role(folded, match, [c[0] for c in candidates], index, WEAK_ROLE_CUES)
+                confidence = WEAK
+            if role is None and previous_role and re.search(
+                    r"(?:et|,|/|moi|lui|elle|mon|ma|son|sa)\W*(?:\w+\W+){0,3}$", folded[max(0, match.start() - 30):match.start()]):
+                role = previous_role                                   # « 3000 et moi 1200 »: same role
+            if role is None:
+                continue
+            if YEARLY.search(folded[match.end():match.end() + 16]):
+                value = round(value / 12, 2)
+            if not explicit and role != previous_role and not self._cue_near(folded, match, role):
+                confidence = min(confidence, WEAK)
+            add(role, value, match.start(), confidence, span=match.span(1))
+            previous_role = role
+
+    @staticmethod
+    def _cue_near(folded: str, match, role: str) -> bool:
+        window = folded[max(0, match.start() - 25):match.end() + 20]
+        return any(r == role and p.search(window) for r, p in ROLE_CUES)
+
+    @staticmethod
+    def _role(folded: str, match, all_matches, index, cues: Sequence[Tuple[str, re.Pattern]] = ROLE_CUES) -> Optional[str]:
+        """The fact an amount belongs to: the closest cue word before it (same clause), else right after it."""
+        clause_start = 0
+        for boundary in re.finditer(r"[,;:.!?\n()]|(?<![\w])(?:et|mais)(?![\w])", folded[:match.start()]):
+            clause_start = boundary.end()
+        prev_end = all_matches[index - 1].end() if index else 0
+        window_start = max(clause_start, prev_end, match.start() - 40)
+        before = folded[window_start:match.start()]
+        next_start = all_matches[index + 1].start() if index + 1 < len(all_matches) else len(folded)
+        after = folded[match.end():min(next_start, match.end() + 28)]
+        after = re.split(r"[,;:.!?\n]|(?<![\w])(?:et|mais)(?![\w])", after)[0]
+        best, best_distance = None, None
+        for role, pattern in cues:
+            for cue in pattern.finditer(before):
+                distance = len(before) - cue.end()
+                if best_distance is None or distance < best_distance:
+                    best, best_distance = role, distance
+        for role, pattern in cues:
+            cue = pattern.search(after)
+            if cue and (best_distance is None or cue.start() + 1 < best_distance or
+                        re.match(r"\s*(?:€|e|euros?)?\s*(?:de |d')?$", after[:cue.start()])):
+                if best_distance is None or re.match(r"\s*(?:€|e|euros?|k)?\s*(?:de |d'|par mois )?$", after[:cue.start()]):
+                    best, best_distance = role, cue.start()
+        if best == "revenu_mensuel_net" and re.search(r"(?<![\w])brut", folded[match.end():match.end() + 10]):
+            best = "salaire_brut_mensuel"
+        return best
+
+    def _ages_in_enumeration(self, facts: List[ReadFact], folded: str, markers) -> None:
+        """« on a 25 et 27 ans », « moi 29 et lui 33 ans »: the first age is the person's, the next the partner's;
+        « j'ai 29 ans et mon mari 33 »: a bare number after another subject is that subject's age."""
+        for age in [f for f in facts if f.name == "age"]:
+            tail = folded[age.start:age.start + 60]
+            bare = re.match(r"(\d{2})\s*ans?\s*(?:et|,)\s*(mon \w+|ma \w+|lui|elle|moi)\s*(?:a\s*|en a\s*)?(\d{2})(?!\s*(?:ans|\d|€|e\b|euros|k))",
+                            tail)
+            if bare:
+                who, _ = self._subject_at(age.start + bare.start(2) + len(bare.group(2)), folded, markers)
+                if who != age.subject and not any(f.name == "age" and f.subject == who for f in facts):
+                    facts.append(ReadFact(who, "age", int(bare.group(3)), SURE, age.start + bare.start(3)))
+        for match in re.finditer(r"(?<![\w])(\d{2})\s*(?:ans\s*)?(?:et|,|/)\s*(?:moi|lui|elle|mon \w+|ma \w+)?\s*(\d{2})\s*ans",
+                                 folded):
+            first, second = int(match.group(1)), int(match.group(2))
+            ages = [f for f in facts if f.name == "age" and match.start() <= f.start <= match.end()]
+            subjects = {f.subject for f in ages}
+            if len(ages) >= 1 and CONJOINT in subjects:
+                continue
+            facts[:] = [f for f in facts if not (f.name == "age" and match.start() <= f.start <= match.end())]
+            first_subject, _ = self._subject_at(match.start(1), folded, markers)
+            if first_subject == CONJOINT:
+                facts += [ReadFact(CONJOINT, "age", first, SURE, match.start(1)),
+                          ReadFact(PERSONNE, "age", second, SURE, match.start(2))]
+            else:
+                facts += [ReadFact(PERSONNE, "age", first, SURE, match.start(1)),
+                          ReadFact(CONJOINT, "age", second, WEAK if not markers else SURE, match.start(2))]
+
+    # -- words -------------------------------------------------------------------------------------------
+
+    def _negated(self, folded: str, start: int) -> bool:
+        clause_start = 0
+        for boundary in CLAUSE.finditer(folded[:start]):
+            clause_start = boundary.end()
+        window = folded[max(clause_start, start - 40):start]
+        tokens = re.findall(r"[\w']+", window)[-5:]
+        text = " ".join(tokens)
+        if re.search(r"(?<![\w])(?:ne|n') \w+ que(?![\w])", text):
+            return False
+        if UNKNOWING.search(window):
+            return False
+        return bool(NEGATION.search(" " + text + " "))
+
+    def _words(self, folded: str, markers) -> List[ReadFact]:
+        facts: List[ReadFact] = []
+
+        def subject(position: int, name: str) -> str:
+            return MENAGE if subject_of(name) == MENAGE else self._subject_at(position, folded, markers)[0]
+
+        def negated(position: int) -> bool:
+            return self._negated(folded, position)
+
+        for key, pattern in self.lexicon.situations:
+            for match in pattern.finditer(folded):
+                if negated(match.start()):
+                    if key == "salarie" and re.search(r"travaille|bosse", match.group(0)):
+                        who = subject(match.start(), "situation_pro")
+                        if not any(f.subject == who and f.name == "situation_pro" for f in facts):
+                            facts.append(ReadFact(who, "situation_pro", "_sans_emploi", SURE, match.start()))
+                    continue
+                who = subject(match.start(), "situation_pro")
+                if not any(f.subject == who and f.name == "situation_pro" for f in facts):
+                    facts.append(ReadFact(who, "situation_pro", key, SURE, match.start()))
+        for key, pattern in self.lexicon.sectors:
+            for match in pattern.finditer(folded):
+                if negated(match.start()):
+                    continue
+                who = subject(match.start(), "secteur_employeur")
+                if not any(f.subject == who and f.name == "secteur_employeur" for f in facts):
+                    facts.append(ReadFact(who, "secteur_employeur", key, SURE, match.start()))
+        for key, pattern in self.lexicon.contracts:
+            for match in pattern.finditer(folded):
+                if negated(match.start()):
+                    continue
+                who = subject(match.start(), "type_contrat")
+                if not any(f.subject == who and f.name == "type_contrat" for f in facts):
+                    facts.append(ReadFact(who, "type_contrat", key, SURE, match.start()))
+        for name, pattern, value in BOOLEANS:
+            for match in pattern.finditer(folded):
+                who = subject(match.start(), name)
+                if any(f.subject == who and f.name == name for f in facts):
+                    continue
+                stated = value
+                if negated(match.start()):
+                    stated = not value
+                if name == "a_nud" and re.search(r"pas (?:encore )?(?:fait|depose)|jamais (?:fait|eu)", folded[max(0, match.start() - 30):match.start()]):
+                    stated = False
+                facts.append(ReadFact(who, name, stated, SURE, match.start()))
+        self._student_job(folded, facts, markers)
+        return self._settle_situations(facts)
+
+    def _student_job(self, folded: str, facts: List[ReadFact], markers) -> None:
+        for who in (PERSONNE, CONJOINT):
+            if not any(f.subject == who and f.name == "situation_pro" and f.value == "etudiant" for f in facts):
+                continue
+            for match in STUDENT_NO_JOB.finditer(folded):
+                if self._subject_at(match.start(), folded, markers)[0] == who:
+                    facts.append(ReadFact(who, "etudiant_salarie", False, SURE, match.start()))
+                    break
+            else:
+                for match in STUDENT_JOB.finditer(folded):
+                    if self._subject_at(match.start(), folded, markers)[0] == who and not self._negated(folded, match.start()):
+                        facts.append(ReadFact(who, "etudiant_salarie", True, SURE, match.start()))
+                        break
+
+    @staticmethod
+    def _settle_situations(facts: List[ReadFact]) -> List[ReadFact]:
+        """One situation per subject; « je travaille pas » is a job seeker unless the person is a student;
+        a promise of hiring is not a job yet."""
+        out: List[ReadFact] = []
+        promised = {f.subject for f in facts if f.name == "promesse_embauche" and f.value is True}
+        for fact in facts:
+            if fact.name != "situation_pro":
+                out.append(fact)
+                continue
+            if fact.value == "salarie" and fact.subject in promised:
+                continue
+            same = [f for f in facts if f.subject == fact.subject and f.name == "situation_pro"]
+            kinds = {f.value for f in same}
+            if fact.value == "_sans_emploi":
+                if kinds & {"etudiant", "retraite", "alternant"}:
+                    continue
+                fact = ReadFact(fact.subject, fact.name, "demandeur_emploi", fact.confidence, fact.start)
+            elif fact.value == "salarie" and kinds & {"alternant", "etudiant", "independant", "retraite",
+                                                       "demandeur_emploi"}:
+                if "etudiant" in kinds and "alternant" not in kinds:
+                    continue
+                continue
+            elif fact.value == "etudiant" and "alternant" in kinds:
+                continue
+            if any(f.subject == fact.subject and f.name == "situation_pro" for f in out):
+                continue
+            out.append(fact)
+        return out
+
+    # -- communes ----------------------------------------------------------------------------------------
+
+    def _communes(self, original: str, folded: str) -> List[ReadFact]:
+        if self.communes is None:
+            return []
+        facts: List[ReadFact] = []
+        moves = MOVE_FROM_TO.search(folded)
+        if moves:
+            origin, destination = self._commune_in(moves.group(1), start_only=True), self._commune_in(
+                moves.group(2), start_only=True)
+            if origin and destination:
+                return [ReadFact(MENAGE, "commune_precedente", origin, SURE, moves.start()),
+                        ReadFact(MENAGE, "commune", destination, SURE, moves.start(2))]
+        found = []
+        words = [(m.start(), m.end()) for m in re.finditer(r"[\w]+(?:['\-][\w]+)*", folded)]
+        i = 0
+        while i < len(words):
+            matched = None
+            for length in range(min(self.communes.longest, 5), 0, -1):
+                if i + length > len(words):
+                    continue
+                start, end = words[i][0], words[i + length - 1][1]
+                name = folded[start:end]
+                if commune_key(name) not in self.communes.by_key:
+                    continue
+                capitalised = original[start:start + 1].isupper()
+                if length == 1 and (len(name) < 3 or (commune_key(name) in self.lexicon.not_communes and not capitalised)):
+                    continue
+                prep = LOCATION_PREP.search(folded[max(0, start - 25):start])
+                if not prep and not capitalised:
+                    continue
+                if name in AMBIGUOUS_COMMUNES and not capitalised:
+                    continue
+                matched = (start, end, original[start:end])
+                break
+            if matched:
+                found.append(matched)
+                i += max(1, len(re.findall(r"[\w]+(?:['\-][\w]+)*", folded[matched[0]:matched[1]])))
+            else:
+                i += 1
+        homes = [f for f in found if not WORK_CUE.search(folded[max(0, f[0] - 35):f[0]])]
+        if not homes and found and not any(WORK_CUE.search(folded[max(0, f[0] - 35):f[0]]) for f in found):
+            homes = found
+        if homes:
+            chosen = homes[-1] if len(homes) > 1 and HOME_CUE.search(folded[max(0, homes[-1][0] - 40):homes[-1][0]]) \
+                else homes[0]
+            facts.append(ReadFact(MENAGE, "commune", self._pretty(chosen[2]), SURE, chosen[0]))
+        return facts
+
+    def _commune_in(self, fragment: str, start_only: bool = False) -> Optional[str]:
+        words = re.findall(r"[\w]+(?:['\-][\w]+)*", fragment)
+        for length in range(min(5, len(words)), 0, -1):
+            for i in ([0] if start_only else range(len(words) - length + 1)):
+                name = " ".join(words[i:i + length])
+                if commune_key(name) in self.communes.by_key and name not in self.lexicon.not_communes and len(name) >= 3:
+                    return self._pretty(name)
+        return None
+
+    def _pretty(self, name: str) -> str:
+        communes = self.communes.find(name) if self.communes else []
+        return communes[0].name if communes else name
+
+    # -- household ---------------------------------------------------------------------------------------
+
+    def _household(self, folded: str) -> List[ReadFact]:
+        facts: List[ReadFact] = []
+        couple_words = self.lexicon.subjects.get("conjoint")
+        partner = couple_words.search(folded) if couple_words else None
+        if partner and not re.search(r"coloc", partner.group(0)) and not re.search(
+                r"(?:mon|ma|son|sa) ex(?![\w])|ex-(?:mari|femme|conjoint|compagn)", folded) and not COUPLE_FALSE.search(folded):
+            facts.append(ReadFact(MENAGE, "en_couple", True, SURE, partner.start()))
+        elif COUPLE_TRUE.search(folded) and not self._negated(folded, COUPLE_TRUE.search(folded).start()):
+            facts.append(ReadFact(MENAGE, "en_couple", True, SURE, COUPLE_TRUE.search(folded).start()))
+        elif COUPLE_FALSE.search(folded):
+            facts.append(ReadFact(MENAGE, "en_couple", False, SURE, COUPLE_FALSE.search(folded).start()))
+        elif re.search(r"pas en couple", folded):
+            facts.append(ReadFact(MENAGE, "en_couple", False, SURE, 0))
+        holders = HOLDERS.search(folded)
+        if holders:
+            text = holders.group(0)
+            if "seul" in text:
+                count = 1
+            elif "deux noms" in text or "a deux" in text:
+                count = 2
+            else:
+                token = holders.group(1) or holders.group(2) or re.match(r"\w+", text).group(0)
+                count = int(token) if token.isdigit() else WORD_NUMBERS.get(token, 0)
+            if count:
+                facts.append(ReadFact(MENAGE, "nb_titulaires_bail", count, SURE, holders.start()))
+        moved = re.search(r"(?:pas encore|toujours pas) (?:emmenage|entre|installe)|j'emmenage (?:le|la|en|dans|bientot)|"
+                          r"on emmenage (?:le|la|en|dans|bientot)|vais emmenager|allons emmenager|va emmenager", folded)
+        if moved:
+            facts.append(ReadFact(MENAGE, "mois_depuis_entree_logement", 0.0, SURE, moved.start()))
+        return facts
+
+    # -- unknowns ----------------------------------------------------------------------------------------
+
+    UNKNOWN_CUES: Sequence[Tuple[str, re.Pattern]] = (
+        ("taille_entreprise", re.compile(r"combien (?:de salaries|de personnes|d'employes|on est|ils sont|nous sommes)|"
+                                         r"taille de (?:la|ma|sa) (?:boite|entreprise)|nombre de salaries")),
+        ("a_nud", re.compile(r"nud|nur|numero unique")),
+        ("etudiant_boursier", re.compile(r"boursier|boursiere|bourse")),
+        ("secteur_employeur", re.compile(r"public ou prive|prive ou public|quel secteur|si c'est (?:du )?(?:public|prive)")),
+        ("periode_essai", re.compile(r"periode d'essai")),
+        ("revenu_mensuel_net", re.compile(r"combien (?:je gagne|il gagne|elle gagne|on gagne)|mon salaire exact")),
+        ("apl_mensuelle", re.compile(r"(?<![\w])(?:apl|als|caf)(?![\w])")),
+        ("mutation_recente", re.compile(r"mutation")),
+    )
+
+    def _unknowns(self, folded: str, markers) -> List[ReadFact]:
+        facts = []
+        for unknowing in UNKNOWING.finditer(folded):
+            sentence_end = len(folded)
+            for boundary in re.finditer(r"[.;!?\n]", folded[unknowing.end():]):
+                sentence_end = unknowing.end() + boundary.start()
+                break
+            window = folded[unknowing.end():min(sentence_end, unknowing.end() + 60)]
+            for name, pattern in self.UNKNOWN_CUES:
+                cue = pattern.search(window)
+                if cue:
+                    position = unknowing.end() + cue.start()
+                    who = MENAGE if subject_of(name) == MENAGE else self._subject_at(position, folded, markers)[0]
+                    facts.append(ReadFact(who, name, UNKNOWN, SURE, position))
+                    break
+        return facts
+
+    # -- merging -----------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _dedupe(facts: List[ReadFact]) -> List[ReadFact]:
+        """One value per (subject, fact): an unknown or a first statement wins over later repeats."""
+        chosen: Dict[Tuple[str, str], ReadFact] = {}
+        for fact in sorted(facts, key=lambda f: f.start):
+            key_ = (fact.subject, fact.name)
+            if key_ not in chosen:
+                chosen[key_] = fact
+            elif fact.value == UNKNOWN:
+                chosen[key_] = fact
+        for (subject, name), fact in list(chosen.items()):
+            if name == "a_nud" and fact.value is True and (MENAGE, "a_nud") in chosen and chosen[(MENAGE, "a_nud")] is not fact:
+                continue
+        return sorted(chosen.values(), key=lambda f: f.start)
