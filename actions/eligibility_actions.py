@@ -1,10 +1,11 @@
-"""The guided eligibility check (Rasa form `eligibilite_form`), adapting bot.rules and bot.eligibility.
+"""The guided eligibility check and the screening (Rasa form `eligibilite_form`), adapting bot.dialogue.
 
-Only the facts that can still change the verdict are asked, one at a time: the rules say which one
-comes next (`EligibilityDecision.next_fact`). Facts already given in a message are used; invalid
-values are re-asked with the catalogue's French message; "non, 1300" corrects the previous answer.
+The situation (bot.situation) and the state of the check (bot.dialogue.turn.CheckState) live in two
+slots; what a message means, which question comes next and the words of every reply are decided by
+bot.dialogue.conversation. These actions only read the tracker, call it and turn its result into events.
 """
 
+import datetime as dt
 import logging
 from typing import Any, Dict, List, Optional, Text
 
@@ -15,30 +16,48 @@ from rasa_sdk.types import DomainDict
 
 from actions import recording
 from actions.knowledge_store import knowledge_store
-from bot.answering.audience import audience_for_channel
+from actions.situation_reader import reader
+from bot.answering.audience import PROFESSIONALS, audience_for_channel
 from bot.answering.decision import decide
-from bot.answering.routing import as_question, firm_faq_question
 from bot.answering.render import render_decision
+from bot.answering.routing import as_question, firm_faq_question
+from bot.dialogue.conversation import SCREENING, TARGETS, check_turn, verdict_replies
+from bot.dialogue.turn import CheckState, button_answer
 from bot.eligibility.aids import detect_aid
-from bot.eligibility.extraction import read_message
-from bot.eligibility.replies import (AID_ENTITY, ANSWER_ENTITY, aid_question, correction_note, fact_question,
-                                     intro, parse_answer_entity, verdict, why_reply)
-from bot.rules import AIDS, UnknownFact, evaluate, load_rules
+from bot.eligibility.replies import AID_ENTITY, ANSWER_ENTITY, why_reply
+from bot.rules import UnknownFact, load_rules
+from bot.rules.ruleset import default_knowledge_dir
+from bot.situation.derive import derive
+from bot.situation.geography import load_communes
+from bot.situation.model import Situation
 
 logger = logging.getLogger(__name__)
 
 FORM = "eligibilite_form"
 AID_SLOT = "aide"
-PREVIOUS_SLOT = "fait_precedent"
+SITUATION_SLOT = "situation"
+CHECK_SLOT = "verification"
 REQUESTED_SLOT = "requested_slot"
+QUESTION = "question"  # the form's requested slot while a question is pending (the question is in CHECK_SLOT)
 CONTROL_INTENTS = {"detresse", "annuler", "pourquoi", "recommencer"}
-OTHER_TOPIC_INTENTS = {"faq", "chitchat", "hors_sujet", "nlu_fallback"}
-SHORT_ANSWER_WORDS = 4
 
 
-def facts_from_slots(tracker: Tracker) -> Dict[str, Any]:
-    catalogue = load_rules().facts
-    return {name: tracker.get_slot(name) for name in catalogue.names() if tracker.get_slot(name) is not None}
+def situation_of(tracker: Tracker) -> Situation:
+    return Situation.from_dict(tracker.get_slot(SITUATION_SLOT))
+
+
+def check_of(tracker: Tracker) -> CheckState:
+    state = CheckState.from_dict(tracker.get_slot(CHECK_SLOT))
+    state.target = tracker.get_slot(AID_SLOT) if tracker.get_slot(AID_SLOT) in TARGETS else state.target
+    return state
+
+
+def _derive(situation: Situation) -> Situation:
+    return derive(situation, load_communes(str(default_knowledge_dir())))
+
+
+def staff_channel(tracker: Tracker) -> bool:
+    return audience_for_channel(tracker.get_latest_input_channel() or "") == PROFESSIONALS
 
 
 def _say(dispatcher: CollectingDispatcher, reply) -> None:
@@ -55,107 +74,54 @@ def _answered_by_another_action(tracker: Tracker) -> bool:
     return False
 
 
+def _button(message: dict):
+    for entity in message.get("entities") or []:
+        if entity.get("entity") == ANSWER_ENTITY:
+            parsed = button_answer(entity.get("value"))
+            if parsed:
+                return parsed
+    return None
+
+
+def _aid_named(message: dict, text: str) -> Optional[str]:
+    for entity in message.get("entities") or []:
+        if entity.get("entity") == AID_ENTITY and entity.get("value") in TARGETS:
+            return entity["value"]
+    found = detect_aid(text)
+    return found if found in TARGETS else None
+
+
 class ValidateEligibiliteForm(FormValidationAction):
-    """Reads facts from each message, validates them, and asks the next question itself."""
+    """Reads each message into the situation, then asks the next question itself (or ends the form)."""
 
     def name(self) -> Text:
         return "validate_eligibilite_form"
 
-    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker,
-                             domain: DomainDict) -> List[Text]:
-        aid = tracker.get_slot(AID_SLOT)
-        if aid not in AIDS:
-            return [AID_SLOT]
-        next_fact = evaluate(aid, facts_from_slots(tracker)).next_fact
-        return [AID_SLOT, next_fact] if next_fact else [AID_SLOT]
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[EventType]:
-        base = knowledge_store().current()
-        messages = base.dialogue.eligibilite
-        requested = tracker.get_slot(REQUESTED_SLOT)
-        aid_before = tracker.get_slot(AID_SLOT)
-        if requested and _answered_by_another_action(tracker):
-            events: List[EventType] = []  # back from a digression: ask the pending question again
-        else:
-            events = self._read_answer(dispatcher, tracker, messages)
-            if events is None:
-                return []  # not an answer: the form rejects, rules handle the digression
-            intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
-            if not requested and aid_before is None and not self._meaningful(events) and (
-                    intent == "informer" or (intent == "eligibilite" and self._firm_question(tracker, base))):
-                # "17 x 23 ?" looked like an answer but carries no fact and no aid, « passez-moi un
-                # conseiller » looked like a check: answer them as questions (out of scope, FAQ or
-                # « je n'ai pas compris ») instead of starting a check.
-                self._answer_as_question(dispatcher, tracker, base)
-                return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
-        for event in events:
-            tracker.slots[event["name"]] = event["value"]
-        next_slot = (await self.required_slots([], dispatcher, tracker, domain))[-1]
-        aid = tracker.get_slot(AID_SLOT)
-        if aid in AIDS and aid != aid_before and next_slot != AID_SLOT:
-            _say(dispatcher, intro(aid, base))  # a new check starts: say what happens next
-        if next_slot == AID_SLOT and aid in AIDS:
-            return events + [SlotSet(REQUESTED_SLOT, None)]  # complete: the verdict follows
-        if next_slot == AID_SLOT:
-            _say(dispatcher, aid_question(messages))
-        else:
-            _say(dispatcher, fact_question(load_rules().facts[next_slot], messages))
-        return events + [SlotSet(REQUESTED_SLOT, next_slot)]
-
-    def _read_answer(self, dispatcher, tracker: Tracker, messages) -> Optional[List[EventType]]:
-        """SlotSet events for what the last message says, or None when it is not an answer at all."""
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         message = tracker.latest_message or {}
         intent = (message.get("intent") or {}).get("name")
-        text = message.get("text") or ""
         if intent in CONTROL_INTENTS:
-            return None
-        catalogue = load_rules().facts
-        requested_name = tracker.get_slot(REQUESTED_SLOT)
-        requested = catalogue[requested_name] if requested_name in catalogue else None
-        previous_name = tracker.get_slot(PREVIOUS_SLOT)
-        previous = catalogue[previous_name] if previous_name in catalogue else None
-
-        raw, corrected = self._button_answer(message)
-        if raw is None:
-            raw, corrected = read_message(text, requested, previous)
-        aid = next(tracker.get_latest_entity_values(AID_ENTITY), None) or detect_aid(text)
-        short = len(text.split()) <= SHORT_ANSWER_WORDS
-        answers_question = bool(raw) or aid is not None
-        if requested_name == AID_SLOT:
-            answers_question = aid is not None
-        if intent in OTHER_TOPIC_INTENTS and not (short and answers_question):
-            return None
-
-        events: List[EventType] = []
-        if aid in AIDS and aid != tracker.get_slot(AID_SLOT):
-            events.append(SlotSet(AID_SLOT, aid))
-        for name, value in raw.items():
-            if name not in catalogue:
-                continue
-            checked, error = catalogue.validate(name, value)
-            if error:
-                dispatcher.utter_message(text=error)
-                events.append(SlotSet(name, None))
-                continue
-            events.append(SlotSet(name, checked))
-            if corrected and previous and name == previous.name:
-                dispatcher.utter_message(text=correction_note(previous, checked, messages))
-        answered = [e["name"] for e in events if e["name"] in catalogue and e["value"] is not None]
-        if requested is not None and requested.name in answered:
-            events.append(SlotSet(PREVIOUS_SLOT, requested.name))
-        if not events and requested is not None:
-            # Meant as an answer, but nothing usable: say what kind of answer is expected.
-            dispatcher.utter_message(text=catalogue.validate(requested.name, text)[1] or "")
-            events.append(SlotSet(requested.name, None))
-        if not events:
-            # Rasa rejects a form turn that sets no slot; this no-op keeps the turn in the form.
-            events.append(SlotSet(PREVIOUS_SLOT, tracker.get_slot(PREVIOUS_SLOT)))
-        return events
-
-    @staticmethod
-    def _meaningful(events: List[EventType]) -> bool:
-        return any(e["name"] not in (PREVIOUS_SLOT, REQUESTED_SLOT) and e["value"] is not None for e in events)
+            return []  # the dialogue rules answer it; the form resumes after
+        base, rules = knowledge_store().current(), load_rules()
+        text = message.get("text") or ""
+        state, situation = check_of(tracker), situation_of(tracker)
+        aid = _aid_named(message, text)
+        back = bool(state.asking) and _answered_by_another_action(tracker)
+        result = check_turn(text, intent, _button(message), aid, situation, state, base, rules, reader(), _derive,
+                            staff=staff_channel(tracker), back_from_digression=back, today=dt.date.today())
+        if result.not_about_the_check:
+            return []  # another topic: the rules answer it, then the pending question is asked again
+        if (state.target is None and not state.asking and aid is None and not result.stated
+                and (intent == "informer" or (intent == "eligibilite" and self._firm_question(tracker, base)))):
+            # « 17 x 23 ? » looked like an answer, « passez-moi un conseiller » like a check: answer them as
+            # questions instead of starting a check.
+            self._answer_as_question(dispatcher, tracker, base)
+            return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
+        for reply in result.replies:
+            _say(dispatcher, reply)
+        return [SlotSet(SITUATION_SLOT, result.situation.as_dict()), SlotSet(AID_SLOT, result.state.target),
+                SlotSet(CHECK_SLOT, result.state.as_dict()),
+                SlotSet(REQUESTED_SLOT, None if result.complete else QUESTION)]
 
     @staticmethod
     def _firm_question(tracker: Tracker, base) -> bool:
@@ -164,44 +130,37 @@ class ValidateEligibiliteForm(FormValidationAction):
 
     @staticmethod
     def _answer_as_question(dispatcher, tracker: Tracker, base) -> None:
-        dispatcher.messages.clear()  # drop any "expected a number" message from _read_answer
+        dispatcher.messages.clear()
         parse = as_question(tracker.latest_message or {})
         audience = audience_for_channel(tracker.get_latest_input_channel() or "")
-        reply = render_decision(decide(parse, base.thresholds, base.entries.keys()), base, audience)
-        _say(dispatcher, reply)
-
-    @staticmethod
-    def _button_answer(message: dict):
-        for entity in message.get("entities") or []:
-            if entity.get("entity") == ANSWER_ENTITY:
-                parsed = parse_answer_entity(entity.get("value"))
-                if parsed:
-                    return {parsed[0]: parsed[1]}, False
-        return None, False
+        _say(dispatcher, render_decision(decide(parse, base.thresholds, base.entries.keys()), base, audience))
 
 
 class ActionEligibilityVerdict(Action):
-    """The indicative verdict once the rules have every fact they need."""
+    """The indicative verdict of one aid, or the screening's summary of every aid."""
 
     def name(self) -> Text:
         return "action_eligibility_verdict"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        aid = tracker.get_slot(AID_SLOT)
-        if aid not in AIDS:
+        target = tracker.get_slot(AID_SLOT)
+        if target not in TARGETS:
             return []
-        base = knowledge_store().current()
-        decision = evaluate(aid, facts_from_slots(tracker))
-        _say(dispatcher, verdict(decision, base.dialogue.eligibilite, base.messages.source))
-        logger.info("eligibility aid=%s status=%s deciding=%s", aid, decision.status,
-                    decision.deciding.key if decision.deciding else None)
-        await recording.after_verdict(dispatcher, tracker, aid, decision.status)  # count, 👍/👎 (issue 5)
-        return [SlotSet(AID_SLOT, None), SlotSet(PREVIOUS_SLOT, None)]
+        base, rules = knowledge_store().current(), load_rules()
+        outputs, decisions = verdict_replies(target, situation_of(tracker), base, rules, staff_channel(tracker))
+        for reply in outputs:
+            _say(dispatcher, reply)
+        for aid, decision in decisions.items():
+            logger.info("eligibility aid=%s status=%s deciding=%s", aid, decision.status,
+                        decision.deciding.key if decision.deciding else None)
+        if target != SCREENING:
+            await recording.after_verdict(dispatcher, tracker, target, decisions[target].status)
+        return [SlotSet(AID_SLOT, None), SlotSet(CHECK_SLOT, None)]
 
 
 class ActionExplainQuestion(Action):
-    """« Pourquoi vous me demandez ça ? »: the reason, then the same question again."""
+    """« Pourquoi vous me demandez ça ? »: the reason, then the same question again (only during a check)."""
 
     def name(self) -> Text:
         return "action_explain_question"
@@ -209,23 +168,24 @@ class ActionExplainQuestion(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         messages = knowledge_store().current().dialogue.eligibilite
-        requested = tracker.get_slot(REQUESTED_SLOT)
-        if tracker.active_loop.get("name") != FORM or not requested:
+        if tracker.active_loop.get("name") != FORM:
             dispatcher.utter_message(text=messages.nothing_asked)
             return []
-        if requested == AID_SLOT:
+        state = check_of(tracker)
+        if not state.asking:
             _say(dispatcher, why_reply(messages.why_aid, messages))
             return []
+        rules = load_rules()
         try:
-            fact = load_rules().facts[requested]
+            fact = rules.facts[state.asking]
         except UnknownFact:
             return []
-        _say(dispatcher, why_reply(fact.why, messages))
+        _say(dispatcher, why_reply(fact.why, messages, rules))
         return []
 
 
 class ActionCancelEligibility(Action):
-    """« Annuler »: stop the questions (the facts given so far are kept for a later check)."""
+    """« Annuler »: stop the questions (the situation is kept for a later check)."""
 
     def name(self) -> Text:
         return "action_cancel_eligibility"
@@ -237,11 +197,11 @@ class ActionCancelEligibility(Action):
             dispatcher.utter_message(text=messages.nothing_to_cancel)
             return [ActiveLoop(None)]
         dispatcher.utter_message(text=messages.cancelled)
-        return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None), SlotSet(AID_SLOT, None)]
+        return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None), SlotSet(AID_SLOT, None), SlotSet(CHECK_SLOT, None)]
 
 
 class ActionRestartEligibility(Action):
-    """« Nouvelle situation »: forget every fact and the aid, then start again."""
+    """« Nouvelle situation »: forget the situation and the aid, then start again."""
 
     def name(self) -> Text:
         return "action_restart_eligibility"
@@ -250,5 +210,4 @@ class ActionRestartEligibility(Action):
                   domain: Dict[Text, Any]) -> List[EventType]:
         messages = knowledge_store().current().dialogue.eligibilite
         dispatcher.utter_message(text=messages.restarted)
-        names = load_rules().facts.names() + [AID_SLOT, PREVIOUS_SLOT]
-        return [SlotSet(name, None) for name in names if tracker.get_slot(name) is not None]
+        return [SlotSet(SITUATION_SLOT, None), SlotSet(AID_SLOT, None), SlotSet(CHECK_SLOT, None)]

@@ -16,7 +16,6 @@ from typing import List
 from bot.answering.decision import decide, selector_ranking
 from bot.answering.routing import as_question, firm_faq_question
 from bot.eligibility.aids import detect_aid
-from bot.eligibility.extraction import facts_in
 from bot.evaluation import distress
 from bot.evaluation.dataset import read_examples
 from bot.evaluation.metrics import Outcome, compute, to_markdown
@@ -31,12 +30,24 @@ async def parse_all(model: Path, texts):
     return [await agent.parse_message(text) for text in texts]
 
 
+def states_facts(text: str) -> bool:
+    """Whether the message states a fact of a situation (then it is an eligibility message)."""
+    from bot.situation.reader import SituationReader
+    global _READER
+    if _READER is None:
+        _READER = SituationReader.from_knowledge(Path("knowledge"))
+    return bool(_READER.read(text).facts)
+
+
+_READER = None
+
+
 def as_the_bot_reads_it(parse: dict, text: str, thresholds, entry_intents, entry_checks) -> dict:
     """Outside a check, an `informer` message with no fact and no aid is answered as a question, and so
     is an `eligibilite` one that the selector ties firmly to a FAQ entry without a check
     (actions/eligibility_actions.py does the same), so they are evaluated as such."""
     intent = (parse.get("intent") or {}).get("name")
-    if intent not in ("informer", "eligibilite") or facts_in(text) or detect_aid(text):
+    if intent not in ("informer", "eligibilite") or states_facts(text) or detect_aid(text):
         return parse
     if intent == "informer" or firm_faq_question(parse, thresholds, entry_intents, entry_checks):
         return as_question(parse)

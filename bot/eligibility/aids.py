@@ -1,10 +1,12 @@
-"""Which aid a message is about ("suis-je éligible à Visale ?", "et pour loca pass ?")."""
+"""Which aid a message is about (« suis-je éligible à Visale ? », « et pour loca pass ? »), or all of them
+(« à quoi j'ai droit ? », « quelles aides pour un alternant ? »: a screening)."""
 
 import re
 from typing import Optional
 
 from bot.nlu.normalize import fold
 
+SCREENING = "toutes"
 AID_PATTERNS = (
     ("mobili_jeune", r"mobili.?jeunes?"),
     ("mobili_pass", r"mobili.?pass"),
@@ -13,11 +15,22 @@ AID_PATTERNS = (
     ("alin", r"\bal.?in\b|plateforme d'action logement"),
     ("accompagnement", r"accompagnement|service social|suivi social"),
 )
+# « my aids »: a request about what the person can get, not about one aid.
+SCREENING_PATTERN = re.compile(
+    r"(?:a|à) quoi (?:j'ai|j ai|jai|ai-je|ai je|on a|avons-nous|il a|elle a|a-t-(?:il|elle)|la personne a|peut-(?:il|elle)"
+    r" pretendre|je peux pretendre|puis-je pretendre) droit|quelles? (?:sont )?(?:les )?aides?\b(?! d'action logement existent)"
+    r"(?:[^?.!]{0,60})(?:pour moi|pour (?:lui|elle|la personne|un|une|le|la|ce|cette|nous|mon|ma)(?![\w'])|j'ai droit|"
+    r"ai-je droit|je peux|possibles?|peut-(?:il|elle)|a-t-(?:il|elle) droit)|"
+    r"(?:toutes )?(?:les |mes |ses )aides? (?:possibles|auxquelles)|mes droits|ses droits|"
+    r"(?:peut|pourrait) (?:m'|l')?aider (?:a|à) payer|quelles? aides?\W*$|quelles? aides?\s*\?|a quoi (?:ai-je|j'ai) droit")
 
 
 def detect_aid(text: str) -> Optional[str]:
+    """The aid a message names, `toutes` for a request about every aid, or None."""
     folded = fold(text or "").replace("’", "'")
     for aid, pattern in AID_PATTERNS:
         if re.search(pattern, folded):
             return aid
+    if SCREENING_PATTERN.search(folded):
+        return SCREENING
     return None

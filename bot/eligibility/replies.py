@@ -1,14 +1,22 @@
-"""Word the eligibility conversation: the next question with its buttons, the verdict, the why."""
+"""Word the eligibility conversation: questions with their buttons, confirmations, verdicts, the screening.
+
+Texts come from knowledge/ (dialogue.yml `eligibilite`, eligibilite/faits.yml, eligibilite/<aid>.yml);
+{parameter.name} references are rendered with the values in force. On the staff channel, when the
+agent describes someone, questions and verdicts speak of « la personne ».
+"""
 
 import json
-from typing import List, Optional
+from typing import Dict, List, Optional, Sequence
 
 from bot.answering.render import Reply, choice_payload
-from bot.rules import EligibilityDecision
+from bot.rules import ELIGIBLE, NOT_ELIGIBLE, EligibilityDecision
 from bot.rules.formatting import french_number
+from bot.situation.vocabulary import UNKNOWN
 
 ANSWER_ENTITY = "reponse"  # button payloads carry "<fact>:<value>"
 AID_ENTITY = "aide"
+SCREENING = "toutes"
+CONFIRM_FACT = "confirmer"
 MAX_SOURCES = 3
 
 
@@ -16,37 +24,62 @@ def answer_payload(fact_name: str, value) -> str:
     return "/informer" + json.dumps({ANSWER_ENTITY: f"{fact_name}:{json.dumps(value)}"})
 
 
-def parse_answer_entity(value: str):
-    """("fact", value) from a button entity, or None when malformed."""
-    if not isinstance(value, str) or ":" not in value:
-        return None
-    name, raw = value.split(":", 1)
-    try:
-        return name, json.loads(raw)
-    except ValueError:
-        return None
-
-
 def aid_payload(aid: str) -> str:
     return "/eligibilite" + json.dumps({AID_ENTITY: aid})
 
 
-def intro(aid: str, base) -> Reply:
-    """First message of a check for a known aid, with a button to the FAQ entry on its conditions."""
+def aid_name(aid: str, messages) -> str:
+    return messages.aids.get(aid, aid)
+
+
+def intro(target: str, base, rules, third_person: bool = False, noted: Sequence[str] = ()) -> Reply:
+    """First message of a check (or a screening), with what the messages already told."""
     messages = base.dialogue.eligibilite
-    text = messages.intro.format(aide=messages.aids.get(aid, aid))
-    entry = next((e for e in base.entries.values() if e.check == aid), None)
-    buttons = [{"title": messages.conditions_button, "payload": choice_payload(entry.id)}] if entry else []
+    if target == SCREENING:
+        text = messages.screening_intro_third_person if third_person else messages.screening_intro
+        buttons = []
+    else:
+        template = messages.intro_third_person if third_person else messages.intro
+        text = template.format(aide=aid_name(target, messages))
+        entry = next((e for e in base.entries.values() if e.check == target), None)
+        buttons = [{"title": messages.conditions_button, "payload": choice_payload(entry.id)}] if entry else []
+    if noted:
+        text += "\n\n" + messages.noted_facts.format(faits=" ; ".join(noted))
     return Reply(text, buttons)
 
 
-def aid_question(messages) -> Reply:
+def aid_question(messages, third_person: bool = False) -> Reply:
     buttons = [{"title": title, "payload": aid_payload(aid)} for aid, title in messages.aids.items()]
-    return Reply(messages.ask_aid, buttons)
+    buttons.insert(0, {"title": messages.screening_button, "payload": aid_payload(SCREENING)})
+    return Reply(messages.ask_aid_third_person if third_person else messages.ask_aid, buttons)
 
 
-def fact_question(fact, messages) -> Reply:
-    """The question about `fact`, with buttons when the answer is a short list."""
+def shown_value(fact, value, messages) -> str:
+    if value == UNKNOWN:
+        return messages.unknown_button.lower()
+    if fact.type == "choice":
+        return dict(fact.choices).get(value, str(value))
+    if fact.type == "bool":
+        return messages.yes.lower() if value else messages.no.lower()
+    if isinstance(value, (int, float)):
+        return f"{french_number(value)} {fact.unit or ''}".strip()
+    return str(value)
+
+
+def noted_facts(situation, catalogue, messages, names: Sequence[str]) -> List[str]:
+    """« âge : 24 ans » for each fact the message stated on its own (as the person will read it)."""
+    lines = []
+    for name in names:
+        if name not in catalogue or name not in situation.facts:
+            continue
+        fact = catalogue[name]
+        lines.append(f"{fact.short_name} : {shown_value(fact, situation.facts[name].value, messages)}")
+    return lines
+
+
+def fact_question(fact, messages, rules, third_person: bool = False) -> Reply:
+    """The question about `fact` (in the third person for an agent), with buttons when the answer is short."""
+    question = fact.question_third_person if third_person and fact.question_third_person else fact.question
     if fact.type == "bool":
         buttons = [{"title": messages.yes, "payload": answer_payload(fact.name, True)},
                    {"title": messages.no, "payload": answer_payload(fact.name, False)}]
@@ -54,12 +87,21 @@ def fact_question(fact, messages) -> Reply:
         buttons = [{"title": label, "payload": answer_payload(fact.name, key)} for key, label in fact.choices]
     else:
         buttons = []
-    return Reply(fact.question, buttons)
+    buttons.append({"title": messages.unknown_button, "payload": answer_payload(fact.name, UNKNOWN)})
+    return Reply(rules.render(question), buttons)
 
 
-def why_reply(why: str, messages) -> Reply:
+def confirm_question(fact, value, messages) -> Reply:
+    """« Pour être sûr : … c'est bien ça ? »: Oui gives the value again (confirmed), Non drops it."""
+    text = messages.confirm.format(fait=fact.short_name, valeur=shown_value(fact, value, messages))
+    buttons = [{"title": messages.yes, "payload": answer_payload(fact.name, value)},
+               {"title": messages.no, "payload": answer_payload(CONFIRM_FACT, False)}]
+    return Reply(text, buttons)
+
+
+def why_reply(why: str, messages, rules=None) -> Reply:
     """Why a question is asked (the form asks the question again right after)."""
-    return Reply(f"{messages.why_prefix} {why}")
+    return Reply(f"{messages.why_prefix} {rules.render(why) if rules else why}")
 
 
 def _sources(decision: EligibilityDecision) -> List[str]:
@@ -75,30 +117,82 @@ def _sources(decision: EligibilityDecision) -> List[str]:
     return lines
 
 
-def verdict(decision: EligibilityDecision, messages, source_label: str) -> Reply:
-    """The indicative verdict: summary with the deciding criterion, amounts or delays, next steps."""
+def depends_on(decision: EligibilityDecision, unknown: Sequence[str], rules, situation, messages) -> List[str]:
+    """For a verdict left open by a fact the person does not know: the question, and the answer either way."""
+    lines = []
+    for name in [n for n in decision.missing if n in unknown][:2]:
+        fact = rules.facts[name]
+        line = messages.depends_on.format(question=rules.render(
+            fact.question_third_person if situation.third_person and fact.question_third_person else fact.question))
+        if fact.type == "bool":
+            parts = []
+            for value, word in ((True, messages.if_yes), (False, messages.if_no)):
+                facts = {**situation.rule_facts(), name: value}
+                status = rules.status(decision.aid, facts, decision.on)[0]
+                parts.append(f"{word} : {_status_word(status, messages)}")
+            line += " — " + " ; ".join(parts)
+        lines.append(line)
+    return lines
+
+
+def _status_word(passed: Optional[bool], messages) -> str:
+    return {True: messages.status_open, False: messages.status_closed, None: messages.status_undecided}[passed]
+
+
+def verdict(decision: EligibilityDecision, messages, source_label: str, not_met_heading: str = "",
+            extra: Sequence[str] = ()) -> Reply:
+    """The indicative verdict: summary, every route that failed, what one number would change, amounts
+    or delays, notes, next steps, alternatives the facts do not rule out, sources and review date."""
     parts = [f"**{decision.aid_name_fr}** : {decision.summary_fr}"]
+    if decision.not_met_fr:
+        parts.append(not_met_heading + "\n" + "\n".join(f"- {line}" for line in decision.not_met_fr))
+    if decision.would_change_fr:
+        parts.append(" ".join(decision.would_change_fr))
+    parts += list(extra)
     for quantity in (decision.amount, decision.lead_time):
         if quantity is not None:
             parts.append(quantity.text_fr)
+    parts += decision.notes_fr
     if decision.next_steps_fr:
         parts.append(messages.next_steps + "\n" + "\n".join(f"- {step}" for step in decision.next_steps_fr))
     if decision.alternatives_fr:
         parts.append(messages.alternatives + "\n" + "\n".join(f"- {alt}" for alt in decision.alternatives_fr))
     sources = _sources(decision)
     if sources:
-        parts.append(f"{source_label} : " + " ; ".join(sources))
+        parts.append(f"{source_label} : " + " ; ".join(sources) + (f" ({decision.reviewed_fr})" if decision.reviewed_fr
+                                                                   else ""))
     buttons = [{"title": messages.another_aid, "payload": "/eligibilite"},
                {"title": messages.start_over, "payload": "/recommencer"}]
     return Reply("\n\n".join(parts), buttons)
 
 
+def screening_summary(decisions: Dict[str, EligibilityDecision], messages, third_person: bool = False,
+                      undecided_on: Optional[Dict[str, str]] = None) -> Reply:
+    """Aids open (with the amount when the rules give one), closed (the one reason), hanging on one fact."""
+    open_, closed, undecided = [], [], []
+    undecided_on = undecided_on or {}
+    for aid, decision in decisions.items():
+        name = aid_name(aid, messages)
+        if decision.status == ELIGIBLE:
+            amount = f" ({decision.amount.text_fr})" if decision.amount is not None else ""
+            open_.append(f"- {name}{amount}")
+        elif decision.status == NOT_ELIGIBLE:
+            reason = decision.deciding.rule_fr if decision.deciding else ""
+            value = f" (ici : {decision.deciding.value_fr})" if decision.deciding and decision.deciding.value_fr else ""
+            closed.append(f"- {name} : {reason}{value}")
+        else:
+            undecided.append(f"- {name} : {undecided_on.get(aid, '')}".rstrip(" :"))
+    parts = []
+    for heading, lines in ((messages.screening_open, open_), (messages.screening_undecided, undecided),
+                           (messages.screening_closed, closed)):
+        if lines:
+            parts.append(heading + "\n" + "\n".join(lines))
+    parts.append(messages.screening_end_third_person if third_person else messages.screening_end)
+    buttons = [{"title": messages.detail_button.format(aide=aid_name(aid, messages)), "payload": aid_payload(aid)}
+               for aid, decision in decisions.items() if decision.status != NOT_ELIGIBLE]
+    buttons.append({"title": messages.start_over, "payload": "/recommencer"})
+    return Reply("\n\n".join(parts), buttons)
+
+
 def correction_note(fact, value, messages) -> Optional[str]:
-    shown = value
-    if fact.type == "choice":
-        shown = dict(fact.choices).get(value, value)
-    elif fact.type == "bool":
-        shown = messages.yes if value else messages.no
-    elif fact.unit:
-        shown = f"{french_number(value)} {fact.unit}"
-    return messages.noted.format(valeur=shown)
+    return messages.noted.format(valeur=f"{fact.short_name} : {shown_value(fact, value, messages)}")

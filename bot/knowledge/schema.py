@@ -260,6 +260,31 @@ class EligibilityMessages(Strict):
     check_button: str
     yes: str
     no: str
+    # the conversation about someone a CCAS agent describes, and the screening of every aid
+    ask_aid_third_person: str
+    intro_third_person: str  # {aide}
+    screening_button: str
+    screening_intro: str
+    screening_intro_third_person: str
+    noted_facts: str  # {faits}: what the first message already said
+    confirm: str  # {fait}, {valeur}: a fact read with low confidence
+    unknown_button: str
+    unknown_noted: str
+    depends_on: str  # {question}: a verdict that hangs on a fact the person does not know
+    if_yes: str
+    if_no: str
+    status_open: str
+    status_closed: str
+    status_undecided: str
+    screening_open: str
+    screening_closed: str
+    screening_undecided: str
+    screening_end: str
+    screening_end_third_person: str
+    detail_button: str  # {aide}
+    why_not: str  # {raison}
+    approximate_zone: str
+    assumed_one_holder: str
 
 
 class DialogueFile(Strict):

@@ -22,7 +22,7 @@ class Quantities:
     headcounts: List[int] = field(default_factory=list)  # employees
     distances_km: List[float] = field(default_factory=list)
     durations_min: List[int] = field(default_factory=list)
-    months: List[int] = field(default_factory=list)
+    months: List[float] = field(default_factory=list)
     numbers: List[float] = field(default_factory=list)  # every number, in order, units or not
     yes_no: Optional[bool] = None
 
@@ -31,12 +31,25 @@ def _to_float(text: str) -> float:
     return float(text.replace(",", "."))
 
 
+# « une quinzaine de salariés »: an approximate count, read as its round number.
+APPROXIMATE = {"dizaine": "10", "douzaine": "12", "quinzaine": "15", "vingtaine": "20", "trentaine": "30",
+               "quarantaine": "40", "cinquantaine": "50", "soixantaine": "60", "centaine": "100", "millier": "1000"}
+
+
 def digits(text: str) -> str:
     """Words to digits, thousands separators removed ("3 000" -> "3000", "trois mille" -> "3000")."""
     text = text.replace("’", "'")
     text = re.sub(r"\b(une?)\s+heures?\b", r"1 heure", text, flags=re.I)
+    text = re.sub(r"\b(?:un|1)\s+(an|mois|semaine)\b", r"1 \1", text, flags=re.I)
+    text = re.sub(r"\bune\s+(semaine|ann[ée]e)\b", r"1 \1", text, flags=re.I)
+    text = re.sub(r"\b(?:une|1)\s+demi[\s-]heure\b", "30 minutes", text, flags=re.I)
+    text = re.sub(r"\b(?:un|1)\s+quart d'heure\b", "15 minutes", text, flags=re.I)
+    text = re.sub(r"\btrois quarts? d'heure\b", "45 minutes", text, flags=re.I)
+    text = re.sub(r"\bz[ée]ro\b", "0", text, flags=re.I)
+    for word, number in APPROXIMATE.items():
+        text = re.sub(rf"\b(?:une|1)\s+{word}\b", number, text, flags=re.I)
     try:
-        text = alpha2digit(text, "fr")
+        text = alpha2digit(text, "fr", threshold=2)
     except Exception:  # text2num is robust, but never let a parser failure lose the message
         pass
     text = re.sub(rf"(?<=\d)[{_SPACES}](?=\d{{3}}\b)", "", text)
@@ -53,10 +66,12 @@ _COMPANY_OF = re.compile(r"\b(?:bo[iî]te|entreprise|soci[ée]t[ée]|structure|p
 _DISTANCE = re.compile(rf"({_NUMBER})\s*(?:km|kms|kilom[eè]tres?|bornes)\b", re.I)
 _HOURS = re.compile(r"\b(\d{1,2})\s*(?:heures?|h)\s*(?:(\d{1,2})\b|et\s+(quart|demie?))?", re.I)
 _MINUTES = re.compile(r"\b(\d{1,3})\s*(?:min|minutes?|mn)\b", re.I)
-_MONTHS = re.compile(r"\b(\d{1,3})\s*mois\b", re.I)
-_YES = re.compile(r"^\s*(oui|ouais|ouai|yes|yep|ok|d'accord|exact|exactement|bien s[uû]r|tout à fait|affirmatif|"
-                  r"c'est [çc]a|voil[aà]|absolument|oui oui)\b", re.I)
-_NO = re.compile(r"^\s*(non|nan|no|nope|pas du tout|jamais|aucun|aucune|negatif|négatif|pas encore)\b", re.I)
+_MONTHS = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.,]\d+)?)\s*mois\b", re.I)
+_YES = re.compile(r"^\s*(oui+|ouais|ouai|wi|yes|yep|ok|okay|d'accord|exact|exactement|bien s[uû]r|tout à fait|affirmatif|"
+                  r"c'est [çc]a|voil[aà]|absolument|oui oui|c'est fait|d[ée]j[aà]|carr[ée]ment|effectivement|"
+                  r"en effet|tout [àa] fait|si)\b", re.I)
+_NO = re.compile(r"^\s*(non+|nan|nn|no|nope|pas du tout|jamais|aucun|aucune|negatif|négatif|pas encore|toujours pas|"
+                 r"pas (?:sign[ée]e?|fait|eu|encore|vraiment|de|d'|du|mut[ée]e?|boursi[eè]re?)|absolument pas|pas)\b", re.I)
 
 
 def extract(text: str) -> Quantities:
@@ -82,7 +97,7 @@ def extract(text: str) -> Quantities:
     hours_spans = [m.span() for m in _HOURS.finditer(text)]
     found.durations_min += [int(m.group(1)) for m in _MINUTES.finditer(text)
                             if not any(start <= m.start() < end for start, end in hours_spans)]
-    found.months = [int(m.group(1)) for m in _MONTHS.finditer(text)]
+    found.months = [_to_float(m.group(1)) for m in _MONTHS.finditer(text)]
     if _YES.search(text):
         found.yes_no = True
     elif _NO.search(text):

@@ -75,6 +75,7 @@ class _FactEntry(Strict):
     question: str = Field(..., min_length=5)
     question_tiers: Optional[str] = Field(None, min_length=5)  # the question about someone a CCAS agent describes
     libelle: Optional[str] = None  # « un revenu net mensuel »: to say what another value would change
+    nom: str = Field(..., min_length=2)  # « âge », « loyer charges comprises »: in summaries of the situation
     pourquoi: str = Field(..., min_length=5)
     unite: Optional[str] = None
     min: Optional[float] = None
@@ -120,6 +121,7 @@ class Fact:
     why: str
     question_third_person: Optional[str] = None
     noun: Optional[str] = None
+    short_name: str = ""
     unit: Optional[str] = None
     minimum: Optional[float] = None
     maximum: Optional[float] = None
@@ -242,7 +244,8 @@ def parse_facts(raw: bytes, name: str) -> FactCatalogue:
         raise KnowledgeErrors(errors)
     facts = {
         key: Fact(name=key, type=entry.type, question=entry.question, why=entry.pourquoi,
-                  question_third_person=entry.question_tiers, noun=entry.libelle, unit=entry.unite,
+                  question_third_person=entry.question_tiers, noun=entry.libelle, short_name=entry.nom,
+                  unit=entry.unite,
                   minimum=entry.min, maximum=entry.max, choices=tuple((entry.choix or {}).items()))
         for key, entry in model.faits.items()
     }

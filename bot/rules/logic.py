@@ -133,6 +133,14 @@ class Outcome:
     deciding: Optional[LeafOutcome] = None
     applicable: bool = True
 
+    def pending(self) -> Tuple[str, ...]:
+        """Every fact that some undecided criterion waits for, the asking order first (for question choice)."""
+        names = list(self.missing)
+        for leaf in self.leaves:
+            if leaf.check.passed is None:
+                names += [name for name in leaf.check.missing if name not in names]
+        return tuple(dict.fromkeys(names))
+
 
 NOT_APPLICABLE = Outcome(None, applicable=False)
 

@@ -83,7 +83,7 @@ class RuleSet:
         return cls(parameters, facts, common, texts)
 
     def evaluate(self, aid: str, facts: Mapping[str, Any], on: Optional[dt.date] = None,
-                 explain: bool = True) -> EligibilityDecision:
+                 explain: bool = True, third_person: bool = False) -> EligibilityDecision:
         """The indicative decision on `aid` for `facts` on `on` (today by default).
 
         A refusal names every condition that could have opened the aid and, when changing one number
@@ -102,7 +102,7 @@ class RuleSet:
         try:
             outcome = rules.tree.evaluate(context)
             ruled_out = (lambda other: self._ruled_out(other, parsed, day)) if explain else (lambda other: False)
-            decision = build_decision(rules, self.texts[aid], self.common, context, outcome, ruled_out)
+            decision = build_decision(rules, self.texts[aid], self.common, context, outcome, ruled_out, third_person)
         except ParameterNotInForce as exc:
             raise RulesNotAvailable(f"les règles de « {self.texts[aid].content.nom} » ne sont pas connues au "
                                     f"{day.isoformat()} : {exc.message}") from exc
@@ -149,6 +149,17 @@ class RuleSet:
                         continue
                     break
         return sentences
+
+    def status(self, aid: str, facts: Mapping[str, Any], on: Optional[dt.date] = None) -> Tuple[Optional[bool], Tuple[str, ...]]:
+        """(passed: True / False / None, facts pending) without wording: cheap, for choosing questions."""
+        rules, day = self._rules(aid), _as_date(on)
+        context = Context(self.facts.parse(facts), self.parameters, day, lambda name, v: v)
+        try:
+            outcome = rules.tree.evaluate(context)
+        except ParameterNotInForce as exc:
+            raise RulesNotAvailable(exc.message) from exc
+        passed = outcome.passed
+        return passed, outcome.pending()
 
     def render(self, text: str, on: Optional[dt.date] = None) -> str:
         """`text` with its {parameter.name} references replaced by the values in force on `on` (today)."""
@@ -203,6 +214,8 @@ def check_texts(rules: AidRules, texts: AidTexts) -> List[KnowledgeError]:
                       "criteres", key, field)
     for status, allowed in VERDICT_PLACEHOLDERS.items():
         check(getattr(content.verdicts, status), allowed, "verdicts", status)
+        if content.verdicts_tiers is not None:
+            check(getattr(content.verdicts_tiers, status), allowed, "verdicts_tiers", status)
         for index, step in enumerate(getattr(content.demarches, status)):
             check(step, BASE_PLACEHOLDERS, "demarches", status, index)
     for index, alternative in enumerate(content.alternatives):

@@ -86,6 +86,7 @@ class AidTextsFile(Strict):
     nom: str = Field(..., min_length=2)
     avertissement: Optional[str] = None
     verdicts: _Verdicts
+    verdicts_tiers: Optional[_Verdicts] = None   # when a CCAS agent describes the person
     criteres: Dict[str, _CriterionTexts]
     demarches: _Steps
     alternatives: List[_Alternative] = Field(default_factory=list)

@@ -12,7 +12,8 @@ STATUS_OF = {True: ELIGIBLE, False: NOT_ELIGIBLE, None: UNDETERMINED}
 
 
 def build_decision(rules: AidRules, texts: AidTexts, common: CommonTexts, context: Context,
-                   outcome: Outcome, ruled_out: Callable[[str], bool] = lambda aid: False) -> EligibilityDecision:
+                   outcome: Outcome, ruled_out: Callable[[str], bool] = lambda aid: False,
+                   third_person: bool = False) -> EligibilityDecision:
     """`ruled_out(aid)`: whether the same facts make another aid impossible (its alternative is then left out)."""
     content, wording = texts.content, common.wording
     status = STATUS_OF[outcome.passed]
@@ -21,7 +22,8 @@ def build_decision(rules: AidRules, texts: AidTexts, common: CommonTexts, contex
     deciding = criteria[id(outcome.deciding)] if outcome.deciding and status != UNDETERMINED else None
     extras = _extras(rules, texts, common, context, status, base)
     disclaimer = content.avertissement or common.disclaimer
-    summary = wording.fill(getattr(content.verdicts, status), {
+    verdicts = content.verdicts_tiers if third_person and content.verdicts_tiers else content.verdicts
+    summary = wording.fill(getattr(verdicts, status), {
         **base,
         "critere": deciding.rule_fr if deciding else None,
         "valeur": deciding.value_fr if deciding else None,

@@ -189,13 +189,15 @@ class SituationReader:
     def from_knowledge(cls, knowledge: Path) -> "SituationReader":
         from bot.situation.geography import load_communes
         from bot.situation.lexicon import load_lexicon
+        import yaml
+
+        from bot.nlu.normalize import TextNormalizer
         normalizer = None
-        try:
-            from bot.knowledge.loader import load_knowledge
-            from bot.nlu.normalize import TextNormalizer
-            normalizer = TextNormalizer.from_lexicon(load_knowledge(knowledge).lexicon)
-        except Exception:  # the reader still works on the raw text
-            normalizer = None
+        lexique = Path(knowledge) / "lexique.yml"
+        if lexique.is_file():  # the same SMS words the NLU normalises (validated by `make validate`)
+            data = yaml.safe_load(lexique.read_text(encoding="utf-8")) or {}
+            normalizer = TextNormalizer({str(k): str(v) for k, v in (data.get("abreviations") or {}).items()},
+                                        data.get("variantes") or {})
         return cls(load_lexicon(Path(knowledge)), load_communes(str(knowledge)), normalizer)
 
     # -- entry point -------------------------------------------------------------------------------------
@@ -342,13 +344,25 @@ class SituationReader:
         return facts
 
     def _duration(self, add, months: float, match, folded: str, context: str) -> None:
+        """« depuis 3 ans », « il y a 2 mois »: the job or the dwelling, whichever is spoken of nearest before
+        (else right after: « depuis 4 mois dans ce logement »)."""
         before = folded[max(0, match.start() - 70):match.start()]
-        if MUTATION_CONTEXT.search(before) or MUTATION_CONTEXT.search(folded[match.end():match.end() + 20]):
+        after = folded[match.end():match.end() + 30]
+        if MUTATION_CONTEXT.search(before[-40:]) or MUTATION_CONTEXT.search(after[:20]):
             add("mutation_recente", months <= 6, match.start())
-        elif HOUSING_CONTEXT.search(before[-45:]) or re.match(r"\s*(?:dans|qu'on habite|que j'habite|qu'on vit|que je vis)",
-                                                              folded[match.end():]):
+            return
+        housing = [m.end() for m in HOUSING_CONTEXT.finditer(before)]
+        job = [m.end() for m in JOB_CONTEXT.finditer(before)]
+        if housing or job:
+            if (housing[-1] if housing else -1) > (job[-1] if job else -1):
+                add("mois_depuis_entree_logement", months, match.start())
+            else:
+                add("anciennete_emploi_mois", months, match.start())
+            return
+        if re.match(r"\s*(?:dans|ds) (?:ce |le |mon |notre |l'|cet )(?:logement|appart|appartement|studio|maison|t\d)|"
+                    r"\s*(?:qu'on habite|que j'habite|qu'on vit|que je vis)", after):
             add("mois_depuis_entree_logement", months, match.start())
-        elif JOB_CONTEXT.search(before[-50:]) or JOB_CONTEXT.search(folded[match.end():match.end() + 25]):
+        elif JOB_CONTEXT.search(after[:25]):
             add("anciennete_emploi_mois", months, match.start())
 
     def _dates(self, add, folded: str, today: dt.date, used) -> None:
@@ -368,12 +382,18 @@ class SituationReader:
             except ValueError:
                 continue
             before = folded[max(0, match.start() - 60):match.start()]
-            future_verb = re.search(r"emmenage(?:rai|ra|rons)?|vais emmenager|j'emmenage|on emmenage|entree? dans|"
-                                    r"commence|debut(?:e)?|signe(?:rai|ra|rons)?|arrive(?:rai)?", before)
-            if year is None and date > today and not future_verb:
-                date = date.replace(year=today.year - 1)
-            elif year is None and date <= today and future_verb and re.search(r"je vais|on va|prochain|bientot", before):
+            # « j'emménage début janvier », « je commence le 5 » speak of what comes; « depuis », « j'ai
+            # emménagé », « embauchée en octobre » of what is past: an unqualified date is the next or the
+            # last one accordingly.
+            past = re.search(r"depuis|(?:ai|a|avons|ont|suis|est|sommes|sont) (?:\w+ )?(?:emmenage|entre|installe|"
+                             r"arrive|commence|embauche|signe)|embauche|le mois dernier|il y a", before[-40:])
+            future = re.search(r"(?:j'|je |j|on |nous |il |elle )(?:vais |va |allons )?(?:emmenage|entre|rentre|"
+                               r"m'installe|s'installe|demenage|commence|debute|signe|arrive)|prochain|bientot|"
+                               r"a partir du|a compter du", before[-40:])
+            if year is None and future and not past and date < today:
                 date = date.replace(year=today.year + 1)
+            elif year is None and past and date > today:
+                date = date.replace(year=today.year - 1)
             months = _months_between(date, today) if date <= today else 0.0
             if re.search(r"emmenag|entre(?:e|es|s)? dans|installe|arrive|dans (?:l'|le |mon )(?:appart|logement)|"
                          r"bail|locataire", before[-45:]):
@@ -416,7 +436,7 @@ class SituationReader:
             confidence = SURE
             if role is None:
                 role = self._role(folded, match, [c[0] for c in candidates], index, WEAK_ROLE_CUES)
-                confidence = WEAK
+                confidence = WEAK if role else SURE
             if role is None and previous_role and re.search(
                     r"(?:et|,|/|moi|lui|elle|mon|ma|son|sa)\W*(?:\w+\W+){0,3}$", folded[max(0, match.start() - 30):match.start()]):
                 role = previous_role                                   # « 3000 et moi 1200 »: same role
@@ -436,28 +456,33 @@ class SituationReader:
 
     @staticmethod
     def _role(folded: str, match, all_matches, index, cues: Sequence[Tuple[str, re.Pattern]] = ROLE_CUES) -> Optional[str]:
-        """The fact an amount belongs to: the closest cue word before it (same clause), else right after it."""
+        """The fact an amount belongs to: its cue word right before it (« loyer 450 »), or right after it
+        (« 450 de loyer », « 1900 net »), within its clause and without crossing another amount."""
         clause_start = 0
         for boundary in re.finditer(r"[,;:.!?\n()]|(?<![\w])(?:et|mais)(?![\w])", folded[:match.start()]):
             clause_start = boundary.end()
         prev_end = all_matches[index - 1].end() if index else 0
-        window_start = max(clause_start, prev_end, match.start() - 40)
-        before = folded[window_start:match.start()]
+        before = folded[max(clause_start, prev_end, match.start() - 40):match.start()]
         next_start = all_matches[index + 1].start() if index + 1 < len(all_matches) else len(folded)
         after = folded[match.end():min(next_start, match.end() + 28)]
         after = re.split(r"[,;:.!?\n]|(?<![\w])(?:et|mais)(?![\w])", after)[0]
-        best, best_distance = None, None
+        best_before, gap_before = None, None
         for role, pattern in cues:
             for cue in pattern.finditer(before):
-                distance = len(before) - cue.end()
-                if best_distance is None or distance < best_distance:
-                    best, best_distance = role, distance
+                gap = len(before) - cue.end()
+                if gap_before is None or gap < gap_before:
+                    best_before, gap_before = role, gap
+        best_after, gap_after = None, None
         for role, pattern in cues:
             cue = pattern.search(after)
-            if cue and (best_distance is None or cue.start() + 1 < best_distance or
-                        re.match(r"\s*(?:€|e|euros?)?\s*(?:de |d')?$", after[:cue.start()])):
-                if best_distance is None or re.match(r"\s*(?:€|e|euros?|k)?\s*(?:de |d'|par mois )?$", after[:cue.start()]):
-                    best, best_distance = role, cue.start()
+            if cue and (gap_after is None or cue.start() < gap_after):
+                best_after, gap_after = role, cue.start()
+        explicit_after = best_after is not None and re.match(r"\s*(?:€|e|euros?|k)?\s*(?:de |d'|net|brut)", after)
+        if best_before is not None and (gap_before <= 2 or best_after is None or
+                                        (gap_before <= gap_after + 3 and not explicit_after)):
+            best = best_before
+        else:
+            best = best_after if best_after is not None else best_before
         if best == "revenu_mensuel_net" and re.search(r"(?<![\w])brut", folded[match.end():match.end() + 10]):
             best = "salaire_brut_mensuel"
         return best
@@ -544,8 +569,8 @@ class SituationReader:
                 if any(f.subject == who and f.name == name for f in facts):
                     continue
                 stated = value
-                if negated(match.start()):
-                    stated = not value
+                if value is True and negated(match.start()):  # the False phrases carry their own negation
+                    stated = False
                 if name == "a_nud" and re.search(r"pas (?:encore )?(?:fait|depose)|jamais (?:fait|eu)", folded[max(0, match.start() - 30):match.start()]):
                     stated = False
                 facts.append(ReadFact(who, name, stated, SURE, match.start()))

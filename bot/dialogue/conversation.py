@@ -1,0 +1,115 @@
+"""One turn of a check or a screening, from the message to the replies: the library behind the form action.
+
+`check_turn()` takes the message (text, intent, button, aid named), the situation and the state of
+the check, and returns what to say, the new situation and state, and whether the check is complete
+(then `verdict_replies()` words the result). It never touches Rasa: actions/eligibility_actions.py
+reads the tracker, calls these two functions and turns their result into events.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, List, Optional, Sequence, Tuple
+
+from bot.answering.render import Reply
+from bot.dialogue.planner import CONFIRM, DONE, SCREENING, next_step, target_aids
+from bot.dialogue.turn import CheckState, after_question, understand
+from bot.eligibility import replies
+from bot.rules import AIDS, UNDETERMINED
+from bot.situation.model import DERIVED, Situation
+
+TARGETS = AIDS + (SCREENING,)
+
+
+@dataclass
+class TurnResult:
+    replies: List[Reply] = field(default_factory=list)
+    situation: Situation = field(default_factory=Situation)
+    state: CheckState = field(default_factory=CheckState)
+    complete: bool = False           # every question asked: the verdict comes next
+    not_about_the_check: bool = False  # another topic: answer it, then ask the pending question again
+    stated: List[str] = field(default_factory=list)
+
+
+def check_turn(text: str, intent: Optional[str], button: Optional[Tuple[str, Any]], aid: Optional[str],
+               situation: Situation, state: CheckState, base, rules, reader, derive, staff: bool = False,
+               back_from_digression: bool = False, today: Optional[dt.date] = None) -> TurnResult:
+    messages = base.dialogue.eligibilite
+    out = TurnResult(situation=situation, state=state)
+    target_before = state.target
+    if not back_from_digression:
+        turn = understand(text, intent, button, state, situation, reader, rules.facts, derive, staff=staff,
+                          today=today or dt.date.today())
+        if turn is None:
+            out.not_about_the_check = True
+            return out
+        out.situation, out.stated = turn.situation, turn.stated
+        out.replies += [Reply(note) for note in turn.notes if note]
+        if turn.kind == "correction" and turn.corrected:
+            fact = rules.facts[turn.corrected]
+            out.replies.append(Reply(replies.correction_note(fact, out.situation.facts[turn.corrected].value,
+                                                             messages)))
+        if turn.kind == "unknown" and state.asking:
+            out.replies.append(Reply(messages.unknown_noted))
+        if aid in TARGETS and aid != target_before and (target_before is None or turn.kind != "answer"
+                                                       or not state.asking or aid == SCREENING):
+            state = CheckState(target=aid)
+    out.state = state
+    third = staff
+    if state.target not in TARGETS:
+        out.replies.append(replies.aid_question(messages, third_person=third))
+        return out
+    new_check = state.target != target_before or (state.asked == 0 and not state.asking)
+    step = next_step(rules, out.situation, state.target, today)
+    if new_check and step.kind != DONE:
+        noted = replies.noted_facts(out.situation, rules.facts, messages, out.stated) if out.stated else []
+        out.replies.append(replies.intro(state.target, base, rules, third_person=third, noted=noted))
+    if step.kind == DONE:
+        out.state = after_question(state, None, False, [], new_check)
+        out.complete = True
+        return out
+    fact = rules.facts[step.fact]
+    if step.kind == CONFIRM:
+        reply = replies.confirm_question(fact, out.situation.facts[step.fact].value, messages)
+    else:
+        reply = replies.fact_question(fact, messages, rules, third_person=third)
+    out.replies.append(reply)
+    out.state = after_question(state, step.fact, step.kind == CONFIRM,
+                               [(b["title"], b["payload"]) for b in reply.buttons], new_check)
+    return out
+
+
+def verdict_replies(target: str, situation: Situation, base, rules, staff: bool = False,
+                    today: Optional[dt.date] = None) -> Tuple[List[Reply], dict]:
+    """The verdict of one aid, or the screening's summary; with the decisions by aid."""
+    messages = base.dialogue.eligibilite
+    facts = situation.rule_facts()
+    decisions = {aid: rules.evaluate(aid, facts, today, third_person=staff) for aid in target_aids(target)}
+    if target == SCREENING:
+        open_on = {aid: "; ".join(replies.depends_on(d, situation.unknown(), rules, situation, messages))
+                   for aid, d in decisions.items() if d.status == UNDETERMINED}
+        return [replies.screening_summary(decisions, messages, third_person=staff, undecided_on=open_on)], decisions
+    decision = decisions[target]
+    extra = replies.depends_on(decision, situation.unknown(), rules, situation, messages)
+    if situation.get("zone_approximative") and _zone_decides(situation, rules, decision.on):
+        extra = list(extra) + [messages.approximate_zone]
+    holders = situation.facts.get("nb_titulaires_bail")
+    if target == "visale" and holders is not None and holders.source == DERIVED and holders.value == 1:
+        extra = list(extra) + [messages.assumed_one_holder]
+    return [replies.verdict(decision, messages, base.messages.source, rules.common.not_met, extra)], decisions
+
+
+def _zone_decides(situation: Situation, rules, day) -> bool:
+    """Whether the rent falls between the lowest and the highest Visale ceiling (then the zone matters)."""
+    rent = situation.get("loyer_charges_comprises")
+    if rent is None:
+        return False
+    caps = [rules.parameters.at(f"visale.plafond_loyer.{zone}", day).value
+            for zone in ("ile_de_france", "grande_agglomeration", "autre_commune")]
+    return min(caps) < rent <= max(caps)
+
+
+def is_target(aid: Optional[str]) -> bool:
+    return aid in TARGETS
+
+
+__all__: Sequence[str] = ("TurnResult", "check_turn", "verdict_replies", "is_target", "SCREENING", "TARGETS")
