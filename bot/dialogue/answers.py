@@ -55,7 +55,11 @@ def option_chosen(text: str, options: Sequence[Tuple[str, Any]]) -> Optional[Any
 
 
 def _choice(fact, text: str, lexicon: Optional[Lexicon]) -> Optional[str]:
+    """The one choice a reply names; None when it names none, or several (« public ou privé ? »)."""
     folded = plain(text)
+    if re.search(r"(?<![\w])(?:priv\w*|public|agricole|cdi|cdd|interim)\s+ou\s+(?:priv\w*|public|agricole|cdi|cdd|interim)",
+                 folded):
+        return None
     base = fact.name.replace("_conjoint", "")
     if lexicon is not None:
         groups = {"situation_pro": lexicon.situations, "secteur_employeur": lexicon.sectors,
@@ -97,6 +101,9 @@ def _number(fact, found: Quantities, text: str) -> Optional[float]:
         return -float(negative.group(1).replace(",", "."))
     folded = plain(digits(text))
     if fact.unit == "€" and not found.numbers and NOTHING.search(folded):
+        return 0
+    if getattr(fact, "zero_on_no", False) and not found.numbers and (
+            found.yes_no is False or re.search(r"(?<![\w])(?:pas encore|toujours pas|pas emmenage|aucune?)(?![\w])", folded)):
         return 0
     if fact.unit == "mois":
         years = YEARS.search(folded)

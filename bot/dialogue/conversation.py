@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, List, Optional, Sequence, Tuple
 
 from bot.answering.render import Reply
-from bot.dialogue.planner import CONFIRM, DONE, SCREENING, next_step, target_aids
+from bot.dialogue.planner import ASK, CONFIRM, DONE, SCREENING, Step, next_step, target_aids
 from bot.dialogue.turn import CheckState, after_question, understand
 from bot.eligibility import replies
 from bot.rules import AIDS, UNDETERMINED
@@ -36,13 +36,14 @@ def check_turn(text: str, intent: Optional[str], button: Optional[Tuple[str, Any
     messages = base.dialogue.eligibilite
     out = TurnResult(situation=situation, state=state)
     target_before = state.target
+    again, answered, forced = False, None, None
     if not back_from_digression:
         turn = understand(text, intent, button, state, situation, reader, rules.facts, derive, staff=staff,
                           today=today or dt.date.today())
         if turn is None:
             out.not_about_the_check = True
             return out
-        out.situation, out.stated = turn.situation, turn.stated
+        out.situation, out.stated, answered = turn.situation, turn.stated, turn.answered
         out.replies += [Reply(note) for note in turn.notes if note]
         if turn.kind == "correction" and turn.corrected:
             fact = rules.facts[turn.corrected]
@@ -50,6 +51,8 @@ def check_turn(text: str, intent: Optional[str], button: Optional[Tuple[str, Any
                                                              messages)))
         if turn.kind == "unknown" and state.asking:
             out.replies.append(Reply(messages.unknown_noted))
+        again = turn.kind == "invalid" and bool(state.asking)  # the same question, after the reason
+        forced = turn.ask
         if aid in TARGETS and aid != target_before and (target_before is None or turn.kind != "answer"
                                                        or not state.asking or aid == SCREENING):
             state = CheckState(target=aid)
@@ -59,10 +62,19 @@ def check_turn(text: str, intent: Optional[str], button: Optional[Tuple[str, Any
         out.replies.append(replies.aid_question(messages, third_person=third))
         return out
     new_check = state.target != target_before or (state.asked == 0 and not state.asking)
-    step = next_step(rules, out.situation, state.target, today)
+    if again:
+        step = Step(CONFIRM if state.confirming else ASK, state.asking)
+    elif forced:
+        step = Step(ASK, forced)  # a rejected reading: ask the value itself
+    else:
+        step = next_step(rules, out.situation, state.target, today)
     if new_check and step.kind != DONE:
-        noted = replies.noted_facts(out.situation, rules.facts, messages, out.stated) if out.stated else []
+        noted = replies.noted_facts(out.situation, rules.facts, messages, out.stated)
         out.replies.append(replies.intro(state.target, base, rules, third_person=third, noted=noted))
+    else:
+        noted = replies.noted_facts(out.situation, rules.facts, messages, [n for n in out.stated if n != answered])
+        if noted:  # what the message said besides the answer: shown, so that a misreading can be corrected
+            out.replies.append(Reply(messages.noted_facts.format(faits=" ; ".join(noted))))
     if step.kind == DONE:
         out.state = after_question(state, None, False, [], new_check)
         out.complete = True

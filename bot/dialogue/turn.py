@@ -67,6 +67,7 @@ class Turn:
     stated: List[str] = field(default_factory=list)    # facts the message stated on its own
     corrected: Optional[str] = None
     answered: Optional[str] = None
+    ask: Optional[str] = None           # a fact to ask right away (its reading was rejected)
 
 
 def button_answer(payload_value: Optional[str]) -> Optional[Tuple[str, Any]]:
@@ -110,7 +111,7 @@ def understand(text: str, intent: Optional[str], button: Optional[Tuple[str, Any
         if said is True:
             return Turn(derive(situation.confirmed(asking.name)), "confirmed", answered=asking.name)
         if said is False and len(text.split()) <= 2:
-            return Turn(derive(situation.without(asking.name)), "answer", answered=None)
+            return Turn(derive(situation.without(asking.name)), "answer", answered=None, ask=asking.name)
 
     before = situation
     reading = reader.read(text, today, staff)
@@ -165,7 +166,7 @@ def _from_button(button: Tuple[str, Any], state: CheckState, situation: Situatio
         fact = state.asking
         if value is True and fact:
             return Turn(derive(situation.confirmed(fact)), "confirmed", answered=fact)
-        return Turn(derive(situation.without(fact)) if fact else situation, "answer")
+        return Turn(derive(situation.without(fact)) if fact else situation, "answer", ask=fact)
     if name not in catalogue:
         return Turn(situation, "nothing")
     if value == UNKNOWN:

@@ -76,6 +76,7 @@ class _FactEntry(Strict):
     question_tiers: Optional[str] = Field(None, min_length=5)  # the question about someone a CCAS agent describes
     libelle: Optional[str] = None  # « un revenu net mensuel »: to say what another value would change
     nom: str = Field(..., min_length=2)  # « âge », « loyer charges comprises »: in summaries of the situation
+    non_vaut_zero: bool = False  # « non » / « pas encore » answers 0 (« 0 si pas encore », « 0 si aucune »)
     pourquoi: str = Field(..., min_length=5)
     unite: Optional[str] = None
     min: Optional[float] = None
@@ -122,6 +123,7 @@ class Fact:
     question_third_person: Optional[str] = None
     noun: Optional[str] = None
     short_name: str = ""
+    zero_on_no: bool = False
     unit: Optional[str] = None
     minimum: Optional[float] = None
     maximum: Optional[float] = None
@@ -245,6 +247,7 @@ def parse_facts(raw: bytes, name: str) -> FactCatalogue:
     facts = {
         key: Fact(name=key, type=entry.type, question=entry.question, why=entry.pourquoi,
                   question_third_person=entry.question_tiers, noun=entry.libelle, short_name=entry.nom,
+                  zero_on_no=entry.non_vaut_zero,
                   unit=entry.unite,
                   minimum=entry.min, maximum=entry.max, choices=tuple((entry.choix or {}).items()))
         for key, entry in model.faits.items()

@@ -26,6 +26,7 @@ from bot.situation.lexicon import Lexicon, plain
 from bot.situation.vocabulary import CONJOINT, MENAGE, PERSONNE, UNKNOWN, allowed, subject_of
 
 SURE, WEAK = 1.0, 0.6
+AGENT = "agent"  # the CCAS agent writing: their own facts are not the situation
 MONTHS_FR = {"janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
              "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12}
 NEGATION = re.compile(r"(?<![\w'])(?:pas|plus|jamais|aucun|aucune|sans|ni|non|n'|ne|pa)(?![\w'])")
@@ -109,6 +110,12 @@ JOB_CONTEXT = re.compile(r"cdi|cdd|poste|boulot|travail|emploi|embauch|job|inter
                          r"entreprise|boite|contrat|mission|en alternance|apprenti|employe|contractuel|fonctionnaire|"
                          r"mairie|hopital|agent|titulaire|vacataire|societe|pme|usine|magasin|restaurant")
 MUTATION_CONTEXT = re.compile(r"mute|mutee|mutation")
+# Durations of a status that is not a job (« au chômage depuis 8 mois »), of a job that is over, or of a
+# titularisation, are not the time in the current job.
+NOT_TENURE = re.compile(r"(?:chomage|chomeur|chomeuse|sans emploi|sans travail|demandeu\w+ d'emploi|rsa|au foyer|en arret|"
+                        r"plus de (?:travail|boulot|taff|job)|perdu|licencie\w*|liquidation|fermeture|etait|etais|avait|"
+                        r"titularise\w*|retraite|invalidite|france travail|pole emploi|inscrite?|fin de (?:contrat|cdd|mission))"
+                        r"\W*(?:[\w'-]+\W+){0,4}$")
 
 BOOLEANS: Sequence[Tuple[str, re.Pattern, bool]] = (
     ("periode_essai", re.compile(r"periode d'essai (?:terminee|finie|validee|passee|terminée)|fin de (?:ma |sa )?periode d'essai|"
@@ -158,6 +165,24 @@ STUDENT_JOB = re.compile(r"job etudiant|petit boulot|job a cote|je bosse a cote|
 STUDENT_NO_JOB = re.compile(r"(?:pas|aucun|sans|ni) (?:de |d')?(?:job|boulot|travail|emploi|revenus?|salaire)|"
                             r"je (?:ne )?(?:travaille|bosse) pas|ni salariee?")
 NO_JOB = STUDENT_NO_JOB
+# What a CCAS agent says about themself after « je » (their own job is not the person's).
+AGENT_SELF = re.compile(r"\s*(?:suis |travaille |bosse |m'occupe |fais partie )?(?:\w+ ){0,2}(?:au |a la |dans (?:un|le) |"
+                        r"du )?(?:ccas|cias|conseill|assistant|travailleu|referent|cesf|educat|intervenant|mission locale|"
+                        r"service social|agent d'accueil|charge|depuis \d+ ans au)")
+# A clause about rules or about someone in general (« faut-il être en CDI pour avoir Visale ? ») states no fact.
+HYPOTHETICAL = re.compile(r"(?<![\w'])(?:faut[\s-]il|faut il|il faut (?:etre|avoir)|si (?:je|j'|on|il|elle|la personne)\s+"
+                          r"(?:suis|est|etait|avait|ai|a|gagne|travaille)|est[\s-]ce qu'(?:un|une|il faut)|"
+                          r"(?:un|une) (?:salarie|salariee|personne|etudiant|etudiante|alternant|alternante) (?:peut|doit|a)|"
+                          r"les (?:salaries|etudiants|alternants|fonctionnaires|cdd|cdi) (?:peuvent|ont|doivent))(?![\w'])")
+# A brand named as the employer (« CDI chez Decathlon », « alternance chez Airbus »): a private company.
+BRAND_EMPLOYER = re.compile(r"(?:cdi|cdd|alternance|apprenti\w*|contrat \w+|bosse|travaille|taff\w*|employ\w+|vendeu\w+|"
+                            r"caissi\w+|stage|job|embauch\w*|salari\w+|mission)\W+(?:[\w'’]+\W+){0,4}?chez\s+"
+                            r"(?!moi|lui|elle|eux|nous|vous|ma |mon |mes |un |une |des |le |la |les )([A-Z][\w&'’-]+)",
+                            re.I)
+# A job that has not started yet (« je commence le 11 janvier un CDD ») is not the person's situation now.
+FUTURE_JOB = re.compile(r"(?<![\w'])(?<!ai )(?<!a )(?<!avons )(?<!as )(?<!j'ai )(?:je |j'|il |elle |on )?(?:vais |va )?"
+                        r"(?:commence|commencer|debute|debuter|demarre|demarrer|commencera|debutera)(?![\w'])|promesse d'embauche|promesse dembauche|pars a la retraite dans|"
+                        r"partir a la retraite|prendre (?:ma|sa) retraite")
 LOCATION_PREP = re.compile(r"(?:(?<![\w])(?:a|sur|vers|dans|de|d'|pres de|proche de|pour|en|sur la commune de|"
                            r"ville de)\s+|->\s*|→\s*|>\s*)$")
 HOME_CUE = re.compile(r"(?:logement|appart|appartement|studio|t\d|f\d|maison|location|loyer|habite|habiter|vis|vit|vivre|"
@@ -165,6 +190,13 @@ HOME_CUE = re.compile(r"(?:logement|appart|appartement|studio|t\d|f\d|maison|loc
                       r"arrive|arriver|bail|visale|residence|reside|resider|hlm)\W*(?:\w+\W+){0,3}$")
 WORK_CUE = re.compile(r"(?:travaille|bosse|boulot|travail|poste|job|embauche|embauchee|mute|mutee|employe|employee|"
                       r"cdi|cdd|stage|alternance|formation|ecole|fac|etudes|entreprise|boite|agence)\W*(?:\w+\W+){0,2}$")
+# A commune named for work, studies, the agent's CCAS or a temporary lodging is not the dwelling's.
+NOT_HOME_CUE = re.compile(r"(?:ccas|cias|mairie|chu|hopital|centre hospitalier|clinique|college|lycee|ecole|universite|fac|"
+                          r"campus|iut|salon|restaurant|brasserie|boulangerie|usine|site|magasin|supermarche|agence|"
+                          r"entreprise|boite|societe|garage|ehpad|banque|travaille|bosse|taff|job|poste|stage|employe|"
+                          r"embauche|embauchee|en l\d|en m\d|master|licence|but|bts|etudes|heberge|hebergee|dors chez|"
+                          r"chez (?:ma|mon|un|une|des|mes)|mission locale|ville de|commune de|departement|service)"
+                          r"\W*(?:[\w'-]+\W+){0,3}(?:a|au|de|d'|du|sur|en)?\s*$")
 MOVE_FROM_TO = re.compile(r"(?:de|depuis|quitte|quitter|quittons)\s+(.{2,40}?)\s+(?:a|pour|vers|->|→|>)\s+(.{2,40})")
 AMBIGUOUS_COMMUNES = {"nice", "tours", "orange", "sens", "vire", "aix", "pau", "dole", "mars", "ville"}
 
@@ -215,10 +247,11 @@ class SituationReader:
             staff and not re.search(r"(?<![\w'])(?:je|j'|moi|mon|ma|mes)(?![\w'])", folded))
         found: List[ReadFact] = []
         found += self._quantities(folded, markers, today)
-        found += self._words(folded, markers)
+        found += self._words(folded, markers, with_digits)
         found += self._communes(with_digits, folded)
         found += self._household(folded)
         found += self._unknowns(folded, markers)
+        found = [f for f in found if allowed(f.subject, f.name)]  # drops the agent's own facts
         return Reading(self._dedupe(found), third_person=third)
 
     # -- subjects ----------------------------------------------------------------------------------------
@@ -234,6 +267,13 @@ class SituationReader:
                 if any(s <= match.start() < e for s, e in taken):
                     continue
                 subject = CONJOINT if name == "conjoint" else PERSONNE
+                if name == "moi" and staff:
+                    # a CCAS agent's « je » speaks of the agent (« je travaille au CCAS »), or of following
+                    # someone (« que je suis », « j'accompagne »): never of the person described
+                    if not AGENT_SELF.match(folded[match.end():match.end() + 40]):
+                        taken.append(match.span())
+                        continue
+                    subject = AGENT
                 if name == "personne_decrite" and not staff and match.group(0) in ("ma fille", "mon fils"):
                     continue
                 taken.append(match.span())
@@ -241,7 +281,7 @@ class SituationReader:
                                        self.lexicon.gender.get(match.group(0), "")))
         # pronouns: « il / elle / lui » refer to the partner in a first-person message, else to the person
         # of the same gender described by the agent
-        for match in re.finditer(r"(?<![\w'])(il|elle|lui)(?![\w'])", folded):
+        for match in re.finditer(r"(?<![\w'])(il|elle|lui)(?![\w'])(?! y a)(?! faut)(?! fait)(?! reste)(?! parait)", folded):
             if any(s <= match.start() < e for s, e in taken):
                 continue
             gender = "f" if match.group(1) == "elle" else "m"
@@ -249,12 +289,15 @@ class SituationReader:
             subject = None
             same_gender = [m for m in before if m.gender == gender and m.subject in (PERSONNE, CONJOINT)
                            and not (m.subject == PERSONNE and m.gender == "" )]
+            first_person = re.search(r"(?<![\w'])(?:je|j'|moi|mon|ma|mes|jai|chui|jsuis|g)(?![\w'])", folded)
             if same_gender:
                 subject = same_gender[-1].subject
             elif any(m.subject == CONJOINT for m in before):
                 subject = CONJOINT
             elif staff:
                 subject = PERSONNE
+            elif first_person:
+                subject = CONJOINT  # « lui : CDI, moi : rien »: the other person of a first-person message
             if subject:
                 markers.append(_Marker(match.start(), match.end(), subject, gender))
         markers.sort(key=lambda m: m.start)
@@ -295,7 +338,7 @@ class SituationReader:
                 subject, sure = (MENAGE, SURE) if subject_of(name) == MENAGE else self._subject_at(position, folded,
                                                                                                    markers)
                 confidence = min(confidence, sure)
-            if allowed(subject, name):
+            if allowed(subject, name) and not self._hypothetical(folded, position):
                 facts.append(ReadFact(subject, name, value, confidence, position))
             if span:
                 used.append(span)
@@ -351,6 +394,8 @@ class SituationReader:
         if MUTATION_CONTEXT.search(before[-40:]) or MUTATION_CONTEXT.search(after[:20]):
             add("mutation_recente", months <= 6, match.start())
             return
+        if NOT_TENURE.search(before[-45:]):
+            return
         housing = [m.end() for m in HOUSING_CONTEXT.finditer(before)]
         job = [m.end() for m in JOB_CONTEXT.finditer(before)]
         if housing or job:
@@ -395,8 +440,11 @@ class SituationReader:
             elif year is None and past and date > today:
                 date = date.replace(year=today.year - 1)
             months = _months_between(date, today) if date <= today else 0.0
-            if re.search(r"emmenag|entre(?:e|es|s)? dans|installe|arrive|dans (?:l'|le |mon )(?:appart|logement)|"
-                         r"bail|locataire", before[-45:]):
+            if re.search(r"jusqu'|fin de|termine|finit|expire|(?:avant|apres) le", before[-25:]) or NOT_TENURE.search(
+                    before[-45:]):
+                pass
+            elif re.search(r"emmenag|entre(?:e|es|s)? dans|installe|arrive|dans (?:l'|le |mon )(?:appart|logement)|"
+                           r"locataire", before[-45:]):
                 add("mois_depuis_entree_logement", months, match.start())
             elif date <= today and JOB_CONTEXT.search(before[-50:]):
                 add("anciennete_emploi_mois", months, match.start())
@@ -516,6 +564,16 @@ class SituationReader:
 
     # -- words -------------------------------------------------------------------------------------------
 
+    @staticmethod
+    def _clause(folded: str, position: int) -> str:
+        """The clause around `position` (between punctuation marks)."""
+        start = max([m.end() for m in re.finditer(r"[,;:.!?\n()]", folded[:position])] or [0])
+        end = re.search(r"[,;:.!?\n()]", folded[position:])
+        return folded[start:position + (end.start() if end else len(folded))]
+
+    def _hypothetical(self, folded: str, start: int) -> bool:
+        return bool(HYPOTHETICAL.search(self._clause(folded, start)))
+
     def _negated(self, folded: str, start: int) -> bool:
         clause_start = 0
         for boundary in CLAUSE.finditer(folded[:start]):
@@ -529,17 +587,22 @@ class SituationReader:
             return False
         return bool(NEGATION.search(" " + text + " "))
 
-    def _words(self, folded: str, markers) -> List[ReadFact]:
+    def _words(self, folded: str, markers, original: str = "") -> List[ReadFact]:
         facts: List[ReadFact] = []
 
         def subject(position: int, name: str) -> str:
             return MENAGE if subject_of(name) == MENAGE else self._subject_at(position, folded, markers)[0]
 
         def negated(position: int) -> bool:
-            return self._negated(folded, position)
+            return self._negated(folded, position) or self._hypothetical(folded, position)
+
+        def future(position: int) -> bool:
+            return bool(FUTURE_JOB.search(self._clause(folded, position)))
 
         for key, pattern in self.lexicon.situations:
             for match in pattern.finditer(folded):
+                if key in ("salarie", "alternant", "retraite") and future(match.start()):
+                    continue
                 if negated(match.start()):
                     if key == "salarie" and re.search(r"travaille|bosse", match.group(0)):
                         who = subject(match.start(), "situation_pro")
@@ -556,6 +619,11 @@ class SituationReader:
                 who = subject(match.start(), "secteur_employeur")
                 if not any(f.subject == who and f.name == "secteur_employeur" for f in facts):
                     facts.append(ReadFact(who, "secteur_employeur", key, SURE, match.start()))
+        for brand in BRAND_EMPLOYER.finditer(original or ""):
+            position = brand.start(1)
+            who = subject(position, "secteur_employeur")
+            if not any(f.subject == who and f.name == "secteur_employeur" for f in facts) and not negated(position):
+                facts.append(ReadFact(who, "secteur_employeur", "prive", SURE, position))
         for key, pattern in self.lexicon.contracts:
             for match in pattern.finditer(folded):
                 if negated(match.start()):
@@ -627,8 +695,7 @@ class SituationReader:
         if self.communes is None:
             return []
         facts: List[ReadFact] = []
-        moves = MOVE_FROM_TO.search(folded)
-        if moves:
+        for moves in MOVE_FROM_TO.finditer(folded):
             origin, destination = self._commune_in(moves.group(1), start_only=True), self._commune_in(
                 moves.group(2), start_only=True)
             if origin and destination:
@@ -661,12 +728,14 @@ class SituationReader:
                 i += max(1, len(re.findall(r"[\w]+(?:['\-][\w]+)*", folded[matched[0]:matched[1]])))
             else:
                 i += 1
-        homes = [f for f in found if not WORK_CUE.search(folded[max(0, f[0] - 35):f[0]])]
-        if not homes and found and not any(WORK_CUE.search(folded[max(0, f[0] - 35):f[0]]) for f in found):
-            homes = found
-        if homes:
-            chosen = homes[-1] if len(homes) > 1 and HOME_CUE.search(folded[max(0, homes[-1][0] - 40):homes[-1][0]]) \
-                else homes[0]
+        homes, others = [], []
+        for found_commune in found:
+            before = folded[max(0, found_commune[0] - 45):found_commune[0]]
+            if NOT_HOME_CUE.search(before) or self._hypothetical(folded, found_commune[0]):
+                continue
+            (homes if HOME_CUE.search(before) else others).append(found_commune)
+        chosen = homes[-1] if homes else (others[0] if others and len(others) == 1 else None)
+        if chosen:
             facts.append(ReadFact(MENAGE, "commune", self._pretty(chosen[2]), SURE, chosen[0]))
         return facts
 

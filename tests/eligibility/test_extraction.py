@@ -1,66 +1,94 @@
-"""Facts read from messages: stated on their own, or as the answer to the question just asked."""
+"""Facts read from messages (bot.situation.reader) and answers to the question asked (bot.dialogue.answers).
+
+Every assertion compares the whole result: a spurious fact fails the test as surely as a missing one.
+The figures on the annotated sets written apart from the code are in tests/eligibility/test_extraction_sets.py.
+"""
+
+import datetime as dt
+from pathlib import Path
 
 import pytest
 
-from bot.eligibility.aids import detect_aid
-from bot.eligibility.extraction import facts_in, read_message
+from bot.dialogue.answers import answer_to, is_unknown, option_chosen
 from bot.rules import fact
+from bot.situation.reader import SituationReader
+
+READER = SituationReader.from_knowledge(Path("knowledge"))
+TODAY = dt.date(2026, 12, 2)
+
+
+def read(text, staff=False):
+    return READER.read(text, TODAY, staff).as_annotation()
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("on gagne 3000 et 1200", {"revenu_mensuel_net": 3000, "revenu_conjoint": 1200, "nb_titulaires_bail": 2}),
-    ("j'ai 24 ans en alternance", {"age": 24, "situation_pro": "alternant"}),
-    ("boîte de 8 salariés", {"taille_entreprise": 8}),
-    ("nouveau poste à 150 km", {"distance_km": 150, "nouvel_emploi_ou_mutation": True}),
-    ("1h30 de trajet", {"duree_trajet_min": 90}),
-    ("la personne que j'accompagne a 27 ans", {"age": 27}),
-    ("mon loyer est de 650 euros cc", {"loyer_charges_comprises": 650}),
-    ("je suis en CDI depuis 3 ans, 1400 net", {"revenu_mensuel_net": 1400, "situation_pro": "salarie_prive",
-                                               "type_contrat": "cdi_confirme"}),
-    ("1,2 k€ par mois de salaire", {"revenu_mensuel_net": 1200}),
-    ("en couple, on vit à Paris", {"nb_titulaires_bail": 2, "ile_de_france": True}),
-    ("j'ai pas de NUD", {"a_nud": False}),
+    ("on est en couple, mon conjoint gagne 3000 euros et moi 1200, on a droit à visale ?",
+     {"menage": {"en_couple": True}, "conjoint": {"revenu_mensuel_net": 3000}, "personne": {"revenu_mensuel_net": 1200}}),
+    ("étudiant en master, pas boursier, pas de job",
+     {"personne": {"situation_pro": "etudiant", "etudiant_boursier": False, "etudiant_salarie": False}}),
+    ("CDI privé, je ne suis plus en période d'essai",
+     {"personne": {"type_contrat": "cdi", "situation_pro": "salarie", "secteur_employeur": "prive",
+                   "periode_essai": False}}),
+    ("je travaille à la mairie", {"personne": {"situation_pro": "salarie", "secteur_employeur": "public"}}),
+    ("aide-soignante à l'hôpital public en CDI",
+     {"personne": {"situation_pro": "salarie", "secteur_employeur": "public", "type_contrat": "cdi"}}),
+    ("je travaille", {"personne": {"situation_pro": "salarie"}}),
+    ("T2 à 620, 1900 net", {"menage": {"loyer_charges_comprises": 620}, "personne": {"revenu_mensuel_net": 1900}}),
+    ("950 brut, loyer 480, apl 200",
+     {"personne": {"salaire_brut_mensuel": 950}, "menage": {"loyer_charges_comprises": 480, "apl_mensuelle": 200}}),
+    ("loyer 450 apl 180", {"menage": {"loyer_charges_comprises": 450, "apl_mensuelle": 180}}),
+    ("2500e net", {"personne": {"revenu_mensuel_net": 2500}}),
+    ("j'emménage le 15 décembre", {"menage": {"mois_depuis_entree_logement": 0}}),
+    ("je déménage de Lille à Rennes pour mon nouveau poste",
+     {"menage": {"commune_precedente": "Lille", "commune": "Rennes"}, "personne": {"nouvel_emploi_ou_mutation": True}}),
+    ("j'ai 29 ans et mon mari 33, il est fonctionnaire",
+     {"personne": {"age": 29}, "conjoint": {"age": 33, "situation_pro": "salarie", "secteur_employeur": "public"},
+      "menage": {"en_couple": True}}),
+    ("non pas encore signé le bail", {"menage": {"bail_signe": False}}),
+    ("je sais pas combien on est dans la boîte, je suis en CDI",
+     {"personne": {"taille_entreprise": "inconnu", "type_contrat": "cdi", "situation_pro": "salarie"}}),
+    ("j'ai commencé un CDI il y a deux mois dans une agence, encore en période d'essai",
+     {"personne": {"type_contrat": "cdi", "situation_pro": "salarie", "anciennete_emploi_mois": 2,
+                   "periode_essai": True}}),
+    ("je veux vérifier si je suis éligible", {}),
+    ("bonjour", {}),
 ])
 def test_facts_stated_in_a_message(text, expected):
-    found = facts_in(text)
-    assert {k: found.get(k) for k in expected} == expected
+    assert read(text) == expected
+
+
+def test_staff_describing_a_person_is_third_person():
+    reading = READER.read("la personne que j'accompagne a 27 ans, elle est en CDD de 6 mois dans un supermarché",
+                          TODAY, True)
+    assert reading.third_person and reading.as_annotation() == {"personne": {
+        "age": 27, "situation_pro": "salarie", "type_contrat": "cdd", "duree_contrat_mois": 6,
+        "secteur_employeur": "prive"}}
 
 
 @pytest.mark.parametrize("text, asked, expected", [
-    ("24", "age", {"age": 24}),
-    ("trois mille euros", "revenu_mensuel_net", {"revenu_mensuel_net": 3000}),
-    ("3000e", "revenu_mensuel_net", {"revenu_mensuel_net": 3000}),
-    ("45 min", "duree_trajet_min", {"duree_trajet_min": 45}),
-    ("80 km", "distance_km", {"distance_km": 80}),
-    ("oui", "a_nud", {"a_nud": True}),
-    ("nan", "ile_de_france", {"ile_de_france": False}),
-    ("en intérim", "type_contrat", {"type_contrat": "interim"}),
-    ("salarié", "situation_pro", {"situation_pro": "salarie_prive"}),
-    ("2", "nb_titulaires_bail", {"nb_titulaires_bail": 2}),
-    ("250", "age", {"age": 250}),  # out of range: the catalogue refuses it, the form re-asks
-    ("-500", "revenu_mensuel_net", {"revenu_mensuel_net": -500}),
+    ("24", "age", 24), ("trois mille euros", "revenu_mensuel_net", 3000), ("3000e", "revenu_mensuel_net", 3000),
+    ("45 min", "duree_trajet_min", 45), ("une demi-heure de route", "duree_trajet_min", 30),
+    ("80 km", "distance_km", 80), ("oui", "a_nud", True), ("nn pas signé", "bail_signe", False),
+    ("en intérim", "type_contrat", "interim"), ("salarié", "situation_pro", "salarie"),
+    ("2", "nb_titulaires_bail", 2), ("1.5 mois", "mois_depuis_entree_logement", 1.5),
+    ("deux ans et demi", "mois_depuis_entree_logement", 30), ("une quinzaine", "taille_entreprise", 15),
+    ("zero, j'ai rien", "revenu_mensuel_net", 0), ("Lille", "commune", "Lille"),
+    ("250", "age", 250),  # out of range: the catalogue refuses it, the check asks again
 ])
 def test_answer_to_the_question_asked(text, asked, expected):
-    found, corrected = read_message(text, fact(asked))
-    assert {k: found.get(k) for k in expected} == expected and not corrected
+    assert answer_to(fact(asked), text, READER.lexicon) == expected
 
 
 def test_number_with_another_unit_does_not_answer():
-    assert read_message("3000 €", fact("nb_titulaires_bail"))[0] == {}
+    assert answer_to(fact("nb_titulaires_bail"), "3000 €") is None
 
 
-def test_correction_changes_the_previous_answer():
-    found, corrected = read_message("non, 1300", fact("age"), fact("revenu_mensuel_net"))
-    assert corrected and found == {"revenu_mensuel_net": 1300}
+@pytest.mark.parametrize("text", ["je sais pas", "aucune idée", "jsp", "je ne connais pas son salaire", "pas sûr"])
+def test_unknown_answers(text):
+    assert is_unknown(text)
 
 
-def test_no_on_a_yes_no_question_is_an_answer_not_a_correction():
-    found, corrected = read_message("non", fact("a_nud"), fact("age"))
-    assert found == {"a_nud": False} and not corrected
-
-
-@pytest.mark.parametrize("text, aid", [("suis-je éligible à visale ?", "visale"), ("et pour loca pass ?", "loca_pass"),
-                                       ("mobilijeune possible ?", "mobili_jeune"), ("AL'in svp", "alin"),
-                                       ("le service d'accompagnement", "accompagnement"), ("bonjour", None)])
-def test_aid_mentions(text, aid):
-    assert detect_aid(text) == aid
+def test_typed_choices_pick_the_offered_button():
+    options = [("Oui", "/informer-oui"), ("Non", "/informer-non"), ("Je ne sais pas", "/informer-jsp")]
+    assert [option_chosen(t, options) for t in ("2", "le premier", "le dernier", "non", "peut-être")] == [
+        "/informer-non", "/informer-oui", "/informer-jsp", "/informer-non", None]
