@@ -8,6 +8,7 @@ from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import recording
+from actions.eligibility_actions import FORM, distress_alarm_answers_the_check
 from actions.knowledge_store import knowledge_store
 from bot.answering.audience import audience_for_channel
 from bot.answering.render import render_entry
@@ -15,7 +16,6 @@ from bot.knowledge import KnowledgeErrors
 from bot.safety.reply import continues_check, distress_reply, question_alongside
 
 logger = logging.getLogger(__name__)
-FORM = "eligibilite_form"
 
 # Last resort if no valid knowledge was ever loaded: the national emergency numbers.
 NO_CONTENT = ("Si vous êtes en danger, appelez le 112 (urgences), le 115 (hébergement d'urgence) ou le "
@@ -29,6 +29,9 @@ class ActionDistress(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         situation = next(tracker.get_latest_entity_values("situation_detresse"), None)
+        if distress_alarm_answers_the_check(tracker):
+            logger.info("distress alarm of the classifier read as the answer to the check's question")
+            return [FollowupAction(FORM)]
         try:
             base = knowledge_store().current()
         except KnowledgeErrors:

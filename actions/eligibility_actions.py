@@ -16,12 +16,11 @@ from rasa_sdk.types import DomainDict
 
 from actions import recording
 from actions.knowledge_store import knowledge_store
-from actions.situation_reader import reader
 from bot.answering.audience import PROFESSIONALS, audience_for_channel
 from bot.answering.decision import decide
 from bot.answering.render import render_decision
 from bot.answering.routing import as_question, firm_faq_question
-from bot.dialogue.conversation import SCREENING, TARGETS, check_turn, verdict_replies
+from bot.dialogue.conversation import SCREENING, TARGETS, check_turn, model_alarm_is_an_answer, verdict_replies
 from bot.dialogue.turn import CheckState, button_answer
 from bot.eligibility.aids import detect_aid
 from bot.eligibility.replies import AID_ENTITY, ANSWER_ENTITY, why_reply
@@ -30,6 +29,7 @@ from bot.rules.ruleset import default_knowledge_dir
 from bot.situation.derive import derive
 from bot.situation.geography import load_communes
 from bot.situation.model import Situation
+from bot.situation.reader import current_reader
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +40,9 @@ CHECK_SLOT = "verification"
 REQUESTED_SLOT = "requested_slot"
 QUESTION = "question"  # the form's requested slot while a question is pending (the question is in CHECK_SLOT)
 CONTROL_INTENTS = {"detresse", "annuler", "pourquoi", "recommencer"}
+DISTRESS_ENTITY = "situation_detresse"
+DISTRESS_SCORE = "distress_score"  # written by bot/rasa_components/distress_guard.py
+BY_MODEL = "DistressGuard:modele"
 
 
 def situation_of(tracker: Tracker) -> Situation:
@@ -74,6 +77,18 @@ def _answered_by_another_action(tracker: Tracker) -> bool:
     return False
 
 
+def distress_alarm_answers_the_check(tracker: Tracker) -> bool:
+    """The classifier alone took for distress what reads as the answer to the check's pending question."""
+    message = tracker.latest_message or {}
+    if tracker.active_loop.get("name") != FORM or (message.get("intent") or {}).get("name") != "detresse":
+        return False
+    by_model = any(e.get("entity") == DISTRESS_ENTITY and e.get("extractor") == BY_MODEL
+                   for e in message.get("entities") or [])
+    return model_alarm_is_an_answer(message.get("text") or "", by_model, float(message.get(DISTRESS_SCORE) or 1.0),
+                                    check_of(tracker), situation_of(tracker), load_rules(),
+                                    current_reader(default_knowledge_dir()), _derive, staff_channel(tracker))
+
+
 def _button(message: dict):
     for entity in message.get("entities") or []:
         if entity.get("entity") == ANSWER_ENTITY:
@@ -100,14 +115,17 @@ class ValidateEligibiliteForm(FormValidationAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         message = tracker.latest_message or {}
         intent = (message.get("intent") or {}).get("name")
-        if intent in CONTROL_INTENTS:
-            return []  # the dialogue rules answer it; the form resumes after
+        state, situation = check_of(tracker), situation_of(tracker)
+        back = bool(state.asking) and _answered_by_another_action(tracker)
+        if intent == "detresse" and distress_alarm_answers_the_check(tracker):
+            intent, back = "informer", False  # action_distress said nothing: this is the answer
+        if intent in CONTROL_INTENTS and not back:
+            return []  # the dialogue rules answer it (distress, why, cancel, restart); the form resumes after
         base, rules = knowledge_store().current(), load_rules()
         text = message.get("text") or ""
-        state, situation = check_of(tracker), situation_of(tracker)
         aid = _aid_named(message, text)
-        back = bool(state.asking) and _answered_by_another_action(tracker)
-        result = check_turn(text, intent, _button(message), aid, situation, state, base, rules, reader(), _derive,
+        reader = current_reader(default_knowledge_dir())
+        result = check_turn(text, intent, _button(message), aid, situation, state, base, rules, reader, _derive,
                             staff=staff_channel(tracker), back_from_digression=back, today=dt.date.today())
         if result.not_about_the_check:
             return []  # another topic: the rules answer it, then the pending question is asked again

@@ -5,7 +5,9 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 import yaml
+from ruamel.yaml import YAML  # YAML 1.2, as the loader: « yes: » is a key, not true
 
+PROJECT_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 DIALOGUE = {
     "messages": {
         "welcome": "Bonjour.",
@@ -21,12 +23,9 @@ DIALOGUE = {
         "rate_limited": "Trop de messages, patientez.",
         "text_only": "Messages écrits seulement.",
     },
-    "eligibilite": {
-        "ask_aid": "Quelle aide ?", "intro": "On vérifie {aide}.", "conditions_button": "Conditions", "aids": {"visale": "Visale", "alin": "AL'in"}, "noted": "Corrigé : {valeur}.",
-        "why_prefix": "Parce que :", "why_aid": "chaque aide a ses conditions.", "nothing_asked": "Rien demandé.", "cancelled": "Arrêté.",
-        "nothing_to_cancel": "Rien en cours.", "restarted": "On repart.", "next_steps": "Étapes :",
-        "alternatives": "Pistes :", "another_aid": "Autre aide", "start_over": "Recommencer", "check_button": "Vérifier", "yes": "Oui", "no": "Non",
-    },
+    # The conversation's texts: the project's own (a test that needs other words edits them).
+    "eligibilite": dict(YAML(typ="safe").load((PROJECT_KNOWLEDGE / "dialogue.yml").read_text(encoding="utf-8"))
+                        ["eligibilite"]),
     "thresholds": {"answer": 0.6, "margin": 0.2, "clarify": 0.2, "suggestion": 0.1, "alternative_margin": 0.3},
 }
 

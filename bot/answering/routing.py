@@ -1,12 +1,17 @@
-"""Messages the intent classifier sent to the eligibility check that are really plain questions.
+"""Where a message goes when the intent classifier is wrong about it.
 
-Outside a check, the action server answers them as FAQ questions instead of starting a check;
-`make quality` and `make bench` read them the same way, so their figures are what users get.
+- Messages sent to the eligibility check that are really plain questions: outside a check, the action
+  server answers them as FAQ questions instead of starting a check; `make quality` and `make bench`
+  read them the same way, so their figures are what users get.
+- Messages about the person's own situation sent elsewhere (fallback, out of scope, FAQ): the NLU
+  component bot/rasa_components/situation_router.py sends them to the check.
 """
 
-from typing import Mapping
+from typing import Mapping, Optional
 
-from bot.answering.decision import decide
+from bot.answering.decision import decide, selector_ranking
+from bot.situation.model import NOT_FOR_RULES
+from bot.situation.vocabulary import UNKNOWN, rule_name
 
 QUESTION_INTENT = {"name": "faq", "confidence": 1.0}
 
@@ -24,3 +29,38 @@ def firm_faq_question(parse: dict, thresholds, entry_intents: Mapping[str, str],
     entry_id = decision.entry_id or ""
     return (decision.kind == "answer" and entry_intents.get(entry_id) == "faq" and not entry_checks.get(entry_id)
             and decision.confidence >= thresholds.question_over_check)
+
+
+# Intents a message describing the person's situation is sometimes given instead of `eligibilite`:
+# « je suis auto-entrepreneur, 29 ans, un appart à 950 € à Rennes » reads as nothing the classifier
+# knows, « CDD de 9 mois… je cherche un logement » as a question about jobs.
+SITUATION_INTENTS = ("nlu_fallback", "hors_sujet", "chitchat", "faq", "detresse")  # detresse: DIET alone (the guard decides after)
+ELIGIBILITY_INTENT = "eligibilite"
+
+
+def facts_stated(reading) -> int:
+    """How many things a reading says of the situation the rules use: facts read from distinct words (« CDI »
+    gives the contract and the situation, one thing); `inconnu` and « en couple » decide nothing."""
+    return len({fact.start for fact in reading.facts
+                if fact.value != UNKNOWN and rule_name(fact.subject, fact.name) not in NOT_FOR_RULES})
+
+
+def asks_about_own_situation(parse: dict, facts: int, aid: Optional[str], screening: bool, for_self: bool,
+                             firm: float, min_facts: int, min_facts_when_firm: int) -> bool:
+    """True when a message sent elsewhere is really about the person's eligibility.
+
+    A request for every aid (« à quoi j'ai droit ? ») is one, and so is a personal question with an aid
+    named (« je peux en bénéficier ? ») or with `min_facts` (« 25 ans au chômage, vous pouvez m'aider ? »);
+    otherwise the message must state facts: `min_facts`, or one with an aid named, or
+    `min_facts_when_firm` when the selector firmly ties it to an entry (« je suis en CDI, comment acheter
+    un appartement ? » stays a question).
+    """
+    intent = ((parse or {}).get("intent") or {}).get("name")
+    if intent not in SITUATION_INTENTS:
+        return False
+    if screening or (aid and for_self) or (for_self and facts >= min_facts):
+        return True
+    ranking = selector_ranking(parse)
+    if ranking and ranking[0][2] >= firm:
+        return facts >= min_facts_when_firm
+    return facts >= (1 if aid else min_facts)

@@ -7,17 +7,30 @@ reads the tracker, calls these two functions and turns their result into events.
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass, field, replace
 from typing import Any, List, Optional, Sequence, Tuple
 
 from bot.answering.render import Reply
 from bot.dialogue.planner import ASK, CONFIRM, DONE, SCREENING, Step, next_step, target_aids
+from bot.dialogue.answers import option_chosen
 from bot.dialogue.turn import CheckState, after_question, understand
 from bot.eligibility import replies
 from bot.rules import AIDS, UNDETERMINED
 from bot.situation.model import DERIVED, Situation
 
 TARGETS = AIDS + (SCREENING,)
+AID_QUESTION = "aide"  # the pending question is « which aid ? » (the menu)
+AID_PAYLOAD = "/eligibilite"
+
+
+def _aid_of_payload(payload) -> Optional[str]:
+    if isinstance(payload, str) and payload.startswith(AID_PAYLOAD + "{"):
+        try:
+            return json.loads(payload[len(AID_PAYLOAD):]).get("aide")
+        except ValueError:
+            return None
+    return None
 
 
 @dataclass
@@ -37,6 +50,8 @@ def check_turn(text: str, intent: Optional[str], button: Optional[Tuple[str, Any
     out = TurnResult(situation=situation, state=state)
     target_before = state.target
     again, answered, forced = False, None, None
+    if state.asking == AID_QUESTION and aid is None:
+        aid = _aid_of_payload(option_chosen(text, state.options))  # « 1 », « le premier », « visale »…
     if not back_from_digression:
         turn = understand(text, intent, button, state, situation, reader, rules.facts, derive, staff=staff,
                           today=today or dt.date.today())
@@ -44,22 +59,26 @@ def check_turn(text: str, intent: Optional[str], button: Optional[Tuple[str, Any
             out.not_about_the_check = True
             return out
         out.situation, out.stated, answered = turn.situation, turn.stated, turn.answered
-        out.replies += [Reply(note) for note in turn.notes if note]
+        switching = aid in TARGETS and aid != target_before and (
+            target_before is None or turn.kind != "answer" or not state.asking or aid == SCREENING)
+        if not (turn.kind == "invalid" and switching):  # starting another check is no wrong answer
+            out.replies += [Reply(note) for note in turn.notes if note]
+            again = turn.kind == "invalid" and bool(state.asking)  # the same question, after the reason
         if turn.kind == "correction" and turn.corrected:
             fact = rules.facts[turn.corrected]
             out.replies.append(Reply(replies.correction_note(fact, out.situation.facts[turn.corrected].value,
                                                              messages)))
         if turn.kind == "unknown" and state.asking:
             out.replies.append(Reply(messages.unknown_noted))
-        again = turn.kind == "invalid" and bool(state.asking)  # the same question, after the reason
         forced = turn.ask
-        if aid in TARGETS and aid != target_before and (target_before is None or turn.kind != "answer"
-                                                       or not state.asking or aid == SCREENING):
+        if switching:
             state = CheckState(target=aid)
     out.state = state
     third = staff
     if state.target not in TARGETS:
-        out.replies.append(replies.aid_question(messages, third_person=third))
+        menu = replies.aid_question(messages, third_person=third)
+        out.replies.append(menu)
+        out.state = replace(state, asking=AID_QUESTION, options=[(b["title"], b["payload"]) for b in menu.buttons])
         return out
     new_check = state.target != target_before or (state.asked == 0 and not state.asking)
     if again:
@@ -67,10 +86,13 @@ def check_turn(text: str, intent: Optional[str], button: Optional[Tuple[str, Any
     elif forced:
         step = Step(ASK, forced)  # a rejected reading: ask the value itself
     else:
-        step = next_step(rules, out.situation, state.target, today)
+        step = next_step(rules, out.situation, state.target, today, derive=derive)
     if new_check and step.kind != DONE:
         noted = replies.noted_facts(out.situation, rules.facts, messages, out.stated)
-        out.replies.append(replies.intro(state.target, base, rules, third_person=third, noted=noted))
+        earlier = [name for name, known in out.situation.facts.items()
+                   if name not in out.stated and known.source != DERIVED]
+        kept = replies.noted_facts(out.situation, rules.facts, messages, earlier)
+        out.replies.append(replies.intro(state.target, base, rules, third_person=third, noted=noted, kept=kept))
     else:
         noted = replies.noted_facts(out.situation, rules.facts, messages, [n for n in out.stated if n != answered])
         if noted:  # what the message said besides the answer: shown, so that a misreading can be corrected
@@ -125,3 +147,27 @@ def is_target(aid: Optional[str]) -> bool:
 
 
 __all__: Sequence[str] = ("TurnResult", "check_turn", "verdict_replies", "is_target", "SCREENING", "TARGETS")
+
+
+# The classifier alone (no cue of knowledge/detresse.yml) must be this sure to take the reply to a
+# pending question for distress: « je sais pas, il me dit rien » answers the question asked. Chosen on
+# the dev personas and tests/safety/distress_dev*.yml (real distress read by the model scores ≥ 0.99).
+ANSWER_DISTRESS_SURE = 0.97
+ANSWER_KINDS = ("answer", "unknown", "correction", "confirmed")
+
+
+def answers_the_question(text: str, state: CheckState, situation: Situation, rules, reader, derive,
+                         staff: bool = False, today: Optional[dt.date] = None) -> bool:
+    """True when the message reads as the answer to the question the check is asking."""
+    if not state.asking or state.asking == AID_QUESTION or state.asking not in rules.facts:
+        return False
+    turn = understand(text, "informer", None, state, situation, reader, rules.facts, derive, staff=staff,
+                      today=today or dt.date.today())
+    return turn is not None and turn.kind in ANSWER_KINDS
+
+
+def model_alarm_is_an_answer(text: str, by_model: bool, score: float, state: CheckState, situation: Situation,
+                             rules, reader, derive, staff: bool = False, today: Optional[dt.date] = None) -> bool:
+    """A distress alarm of the classifier alone, not sure enough, on what reads as the answer asked."""
+    return (by_model and score < ANSWER_DISTRESS_SURE
+            and answers_the_question(text, state, situation, rules, reader, derive, staff, today))

@@ -13,25 +13,20 @@ only such facts remain the check stops and the verdict says what it depends on.
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
+from bot.eligibility.aids import SCREENING
 from bot.rules import AIDS
 from bot.situation.model import Situation
 
-SCREENING = "toutes"
 ASK, CONFIRM, DONE = "ask", "confirm", "done"
-# A question that finds the commune is easier than one about the zone; the zone is asked only when the
-# commune is unknown to the bot (or the person does not know it).
-ASK_INSTEAD = {"zone_logement": "commune"}
-GRID = {
-    "ans": (17, 18, 20, 25, 29, 30, 31, 35, 45, 60),
-    "€": (0, 300, 500, 700, 900, 1200, 1400, 1500, 1600, 1710, 1800, 2200, 3000),
-    "mois": (0, 1, 2, 3, 4, 6, 7, 12, 36),
-    "salariés": (5, 9, 10, 11, 30, 49, 50, 200),
-    "km": (20, 50, 71, 150),
-    "minutes": (20, 35, 41, 60, 80),
-    "personne(s)": (1, 2, 3),
-}
+# An easier question that may answer the one planned: the commune gives the zone (asked only when the
+# commune is unknown to the bot, or the person does not know it); « bail pas encore signé » says the
+# person has not moved in (bot/situation/derive.py).
+ASK_INSTEAD = {"zone_logement": "commune", "mois_depuis_entree_logement": "bail_signe"}
+# The unit of a fact (faits.yml) → the unit of the parameters it is compared with (parametres/).
+PARAMETER_UNIT = {"€": "currency", "ans": "year", "mois": "month", "salariés": "employee", "km": "km",
+                  "minutes": "minute", "personne(s)": "person"}
 PARTIAL_CREDIT = 0.5
 
 
@@ -46,7 +41,9 @@ def target_aids(target: str) -> Tuple[str, ...]:
 
 
 def next_step(rules, situation: Situation, target: str, on: Optional[dt.date] = None,
-              refine: bool = True) -> Step:
+              refine: bool = True, derive: Optional[Callable[[Situation], Situation]] = None) -> Step:
+    """The next question of a check: the fact whose answer settles the most undecided aids (what an
+    answer implies, through `derive`, counts: « bail pas signé » also says the person has not moved in)."""
     aids = target_aids(target)
     facts = situation.rule_facts()
     statuses = {aid: rules.status(aid, facts, on) for aid in aids}
@@ -64,8 +61,8 @@ def next_step(rules, situation: Situation, target: str, on: Optional[dt.date] = 
         return Step(ASK, refining[0]) if refining else Step(DONE)
     if len(candidates) == 1:
         return Step(ASK, _asked_as(candidates[0], situation))
-    best = max(candidates, key=lambda name: (_expected_settled(rules, facts, name, undecided, statuses, on),
-                                             -candidates.index(name)))
+    best = max(candidates, key=lambda name: (
+        _expected_settled(rules, situation, name, undecided, statuses, on, derive), -candidates.index(name)))
     return Step(ASK, _asked_as(best, situation))
 
 
@@ -80,7 +77,8 @@ def _ordered(names: Iterable[str]) -> List[str]:
     return list(dict.fromkeys(names))
 
 
-def likely_values(rules, name: str) -> Sequence:
+def likely_values(rules, name: str, on: Optional[dt.date] = None) -> Sequence:
+    """The values worth trying for a fact: its choices, or each threshold in force of its unit and either side."""
     fact = rules.facts[name]
     if fact.type == "bool":
         return (True, False)
@@ -88,17 +86,26 @@ def likely_values(rules, name: str) -> Sequence:
         return tuple(key for key, _ in fact.choices)
     if fact.type == "text":
         return ()
-    values = set(GRID.get(fact.unit or "", ()))
+    unit = PARAMETER_UNIT.get(fact.unit or "")
+    day = on or dt.date.today()
+    values = {fact.minimum}
+    for parameter in rules.parameters:
+        if parameter.unit == unit and rules.parameters.in_force(parameter.name, day):
+            threshold = rules.parameters.at(parameter.name, day).value
+            if isinstance(threshold, (int, float)) and not isinstance(threshold, bool):
+                values.update((threshold - 1, threshold, threshold + 1))
     return tuple(sorted(v for v in values if fact.minimum <= v <= fact.maximum))
 
 
-def _expected_settled(rules, facts: Dict, name: str, undecided: Sequence[str], statuses, on) -> float:
-    values = likely_values(rules, name)
+def _expected_settled(rules, situation: Situation, name: str, undecided: Sequence[str], statuses, on,
+                      derive=None) -> float:
+    values = likely_values(rules, name, on)
     if not values:
         return 0.0
+    facts = situation.rule_facts()
     total = 0.0
     for value in values:
-        trial = {**facts, name: value}
+        trial = derive(situation.with_fact(name, value)).rule_facts() if derive else {**facts, name: value}
         for aid in undecided:
             passed, pending = rules.status(aid, trial, on)
             if passed is not None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, List, Optional, Sequence, Tuple
 
 from bot.dialogue.answers import answer_to, is_unknown, option_chosen
+from bot.eligibility.replies import CONFIRM_FACT
 from bot.nlu.quantities import extract
 from bot.situation.model import ANSWERED, CONFIRMED, CORRECTED, Situation, from_reading
 from bot.situation.vocabulary import UNKNOWN
@@ -30,7 +31,6 @@ OTHER_TOPIC_INTENTS = {"faq", "chitchat", "hors_sujet", "nlu_fallback"}
 SHORT_ANSWER_WORDS = 5
 MAX_TRIES = 2
 ANSWER_PREFIX = "/informer"
-CONFIRM_FACT = "confirmer"
 
 
 @dataclass
@@ -98,7 +98,7 @@ def understand(text: str, intent: Optional[str], button: Optional[Tuple[str, Any
     """The meaning of a message in a check; None when it is not about the check at all (another topic)."""
     text = text or ""
     asking = catalogue[state.asking] if state.asking in catalogue else None
-    if button is None and state.options:
+    if button is None and state.options and asking is not None:
         chosen = payload_answer(option_chosen(text, state.options))
         if chosen is not None:
             button = chosen

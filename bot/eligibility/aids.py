@@ -21,8 +21,23 @@ SCREENING_PATTERN = re.compile(
     r" pretendre|je peux pretendre|puis-je pretendre) droit|quelles? (?:sont )?(?:les )?aides?\b(?! d'action logement existent)"
     r"(?:[^?.!]{0,60})(?:pour moi|pour (?:lui|elle|la personne|un|une|le|la|ce|cette|nous|mon|ma)(?![\w'])|j'ai droit|"
     r"ai-je droit|je peux|possibles?|peut-(?:il|elle)|a-t-(?:il|elle) droit)|"
-    r"(?:toutes )?(?:les |mes |ses )aides? (?:possibles|auxquelles)|mes droits|ses droits|"
-    r"(?:peut|pourrait) (?:m'|l')?aider (?:a|à) payer|quelles? aides?\W*$|quelles? aides?\s*\?|a quoi (?:ai-je|j'ai) droit")
+    r"(?:toutes )?(?:les |mes |ses )aides? (?:possibles|auxquelles)|"
+    r"(?:peut|pourrait) (?:m'|l')?aider (?:a|à) payer|quelles? aides?(?: d'action logement| d'al| action logement)?\s*(?:\?|$)|"
+    r"a quoi (?:ai-je|j'ai) droit|droit (?:a|à) quoi|^\W*(?:mes |les |quelles? )?aides\W*$|^\W*quelles? aides?\W*$")
+# « je peux en bénéficier ? »: a question about the person's own eligibility to the aid it names.
+FOR_SELF_PATTERN = re.compile(
+    r"\b(?:je|j'|on|il|elle|la personne) ?(?:peux|peut|pourrais|pourrait|pourrai) (?:en |y |l')?"
+    r"(?:beneficier|avoir|obtenir|pretendre|demander|utiliser|y avoir droit)\b|"
+    r"\b(?:j'y ai|j'ai|ai-je|a-t-(?:il|elle)|on a|il a|elle a|y a-t-il) droit|(?:suis-je|je suis|je serais|est-(?:il|elle)) "
+    r"eligible|c(?:'est)? (?:pour|pr) (?:moi|nous|lui|elle)\b|(?:ca|c) (?:marche|passe|peut marcher) (?:pour|pr)\b|"
+    r"(?:m'|lui |nous )est (?:ouvert|ouverte|accessible)|ok pour moi|"
+    r"(?:peut|pourrait)[- ](?:il|elle)? ?(?:m'|l'|nous |la |le |me )?(?:aider|intervenir|accompagner)\b|"
+    r"(?:vous )?(?:pouvez|pourriez)[- ](?:vous )?(?:m'|nous |l')aider\b|aidez[- ](?:moi|nous)\b")
+
+
+def asks_for_self(text: str) -> bool:
+    """True when the message asks whether the person (or the person described) can have an aid."""
+    return bool(FOR_SELF_PATTERN.search(fold(text or "").replace("’", "'")))
 
 
 def detect_aid(text: str) -> Optional[str]:

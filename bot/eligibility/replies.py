@@ -9,13 +9,13 @@ import json
 from typing import Dict, List, Optional, Sequence
 
 from bot.answering.render import Reply, choice_payload
+from bot.eligibility.aids import SCREENING
 from bot.rules import ELIGIBLE, NOT_ELIGIBLE, EligibilityDecision
 from bot.rules.formatting import french_number
 from bot.situation.vocabulary import UNKNOWN
 
 ANSWER_ENTITY = "reponse"  # button payloads carry "<fact>:<value>"
 AID_ENTITY = "aide"
-SCREENING = "toutes"
 CONFIRM_FACT = "confirmer"
 MAX_SOURCES = 3
 
@@ -32,8 +32,9 @@ def aid_name(aid: str, messages) -> str:
     return messages.aids.get(aid, aid)
 
 
-def intro(target: str, base, rules, third_person: bool = False, noted: Sequence[str] = ()) -> Reply:
-    """First message of a check (or a screening), with what the messages already told."""
+def intro(target: str, base, rules, third_person: bool = False, noted: Sequence[str] = (),
+          kept: Sequence[str] = ()) -> Reply:
+    """First message of a check (or a screening), with what this message and earlier checks already told."""
     messages = base.dialogue.eligibilite
     if target == SCREENING:
         text = messages.screening_intro_third_person if third_person else messages.screening_intro
@@ -43,6 +44,8 @@ def intro(target: str, base, rules, third_person: bool = False, noted: Sequence[
         text = template.format(aide=aid_name(target, messages))
         entry = next((e for e in base.entries.values() if e.check == target), None)
         buttons = [{"title": messages.conditions_button, "payload": choice_payload(entry.id)}] if entry else []
+    if kept:
+        text += "\n\n" + messages.kept_facts.format(faits=" ; ".join(kept))
     if noted:
         text += "\n\n" + messages.noted_facts.format(faits=" ; ".join(noted))
     return Reply(text, buttons)

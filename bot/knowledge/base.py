@@ -39,11 +39,16 @@ class KnowledgeBase:
         return [entry for entry in self.entries.values() if entry.intent == intent]
 
     def answer_text(self, entry_id: str, audience: str, day: Optional[dt.date] = None) -> Optional[str]:
-        """The text of an entry for an audience on a day (today by default)."""
+        """The text of an entry for an audience on a day (today by default), as served: its {parameter.name}
+        references replaced by the values in force."""
         entry = self.entries.get(entry_id)
         if entry is None:
             return None
-        return entry.text_on(day or dt.date.today(), audience)
+        text = entry.text_on(day or dt.date.today(), audience)
+        if text is None or "{" not in text:
+            return text
+        from bot.answering.render import with_parameters  # rendering needs the rules: imported when needed
+        return with_parameters(text, day)
 
     def situation(self, situation_id: str) -> Optional[DistressSituation]:
         return next((s for s in self.distress.situations if s.id == situation_id), None)

@@ -267,6 +267,7 @@ class EligibilityMessages(Strict):
     screening_intro: str
     screening_intro_third_person: str
     noted_facts: str  # {faits}: what the first message already said
+    kept_facts: str  # {faits}: what an earlier check of this conversation already established
     confirm: str  # {fait}, {valeur}: a fact read with low confidence
     unknown_button: str
     unknown_noted: str

@@ -19,6 +19,7 @@ from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from bot.nlu.normalize import fold
 
+MIN_WORDS = 4
 Scorer = Callable[[str], Tuple[float, Optional[str]]]  # text -> (probability of distress, situation)
 
 
@@ -148,7 +149,10 @@ class DistressDetector:
         if scorer is None or question_confidence >= question_veto:
             return None
         score, situation = scorer(text)
-        needed = max(threshold, sure) if self.framing.asks_about_the_aids(text) else threshold
+        # A question about the aids, or a short reply (« depuis 2 ans », the answer to a question of a
+        # check), needs a sure classifier: few words give it too little to go on.
+        short = len(re.findall(r"[\w']+", text)) < MIN_WORDS
+        needed = max(threshold, sure) if short or self.framing.asks_about_the_aids(text) else threshold
         if situation and score >= needed and not self.cancelled(situation, text):
             return DistressMatch(situation, "", by="modele", score=score)
         return None

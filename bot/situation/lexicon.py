@@ -23,7 +23,8 @@ def plain(text: str) -> str:
 def phrase_regex(phrase: str) -> str:
     words = re.findall(r"[\w']+|\*|\.", plain(phrase))
     parts = [r"[\w']+" if w == "*" else re.escape(w) for w in words]
-    return r"(?<![\w])" + r"[\s\-]*".join(parts) + (r"(?![\w])" if words and words[-1] != "." else "")
+    ends_open = words and (words[-1] == "." or words[-1].endswith("'"))  # « m. », « j' » run into the next word
+    return r"(?<![\w])" + r"[\s\-]*".join(parts) + ("" if ends_open else r"(?![\w])")
 
 
 def _alternatives(phrases: List[str]) -> re.Pattern:
@@ -48,9 +49,11 @@ class Lexicon:
         for words in data["sujets"].values():
             for word in words:
                 folded = plain(word)
+                if "personne" in folded:
+                    continue  # « la personne » says nothing of whether it is a man or a woman
                 if re.search(r"\b(ma|sa|une|la|cette|mme|madame)\b|(ee|euse|ice|ante|ine|ere|enne)$", folded):
                     gender[folded] = "f"
-                elif re.search(r"\b(mon|son|un|le|ce|m\.|mr|monsieur)\b", folded):
+                elif folded == "m." or re.search(r"\b(mon|son|un|le|ce|mr|monsieur)\b", folded):
                     gender[folded] = "m"
         ordered = lambda section: [(key, _alternatives(words)) for key, words in data[section].items()]  # noqa: E731
         not_communes = frozenset(plain(str(w)) for w in data.get("pas_des_communes") or [])

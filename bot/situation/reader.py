@@ -16,7 +16,7 @@ Nothing is inferred: « CDI » says nothing about the sector, « en couple » no
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -26,6 +26,7 @@ from bot.situation.lexicon import Lexicon, plain
 from bot.situation.vocabulary import CONJOINT, MENAGE, PERSONNE, UNKNOWN, allowed, subject_of
 
 SURE, WEAK = 1.0, 0.6
+INFERRED = 0.9  # implied by another word (« CDD » → an employee): used, but never replaces what was said
 AGENT = "agent"  # the CCAS agent writing: their own facts are not the situation
 MONTHS_FR = {"janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
              "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12}
@@ -65,13 +66,15 @@ class _Marker:
     end: int
     subject: str
     gender: str = ""
+    pronoun: bool = False
 
 
 # --- patterns of quantities and yes/no facts (on folded text with digits) ---------------------------------
 
 NUM = r"(\d+(?:[.,]\d+)?)"
 AMOUNT = re.compile(NUM + r"\s*(k\s*(?:€|e|eur\w*)?(?![\w])|k(?![\w]))?\s*(€|e(?![\w])|eur(?:os?)?(?![\w])|euros?|balles)?")
-AGE = re.compile(r"(?<![\w])(\d{1,2})\s*(?:ans|an|a)(?![\w'])(?!\s+(?:d'anciennete|de (?:cdi|cdd|contrat|boite|maison)))")
+AGE = re.compile(r"(?:(?<![\w'])(?:j'en ai|jen ai|(?:il|elle|on) en a)\s+(\d{1,2})(?!\s*(?:€|e\b|euros|mois|km|\d))|"
+                 r"(?<![\w])(\d{1,2})\s*(?:ans|an|a)(?![\w'])(?!\s+(?:d'anciennete|de (?:cdi|cdd|contrat|boite|maison))))")
 YEARS_DURATION = re.compile(r"(?:depuis|il y a|y a|ya|pendant|ca fait|cela fait|voila)\s+(?:plus de |presque |environ |bientot )?"
                             + NUM + r"\s*(ans|an|annees?|mois|semaines?|jours?)(?![\w])(\s+et demi)?")
 CONTRACT_LENGTH = re.compile(r"(?:cdd|contrat|mission|interim|stage)\s+(?:de|d'une duree de|d'un)?\s*" + NUM
@@ -88,24 +91,37 @@ RELATIVE = [(re.compile(r"le mois dernier|mois passe"), 1.0), (re.compile(r"la s
             (re.compile(r"l'an dernier|l'annee derniere"), 12.0), (re.compile(r"hier|avant-hier|ce matin"), 0.0)]
 
 ROLE_CUES: Sequence[Tuple[str, re.Pattern]] = (
+    # an amount owed is none of the facts (« 1950 € de dette », « dette de loyer de 2 100 € »)
+    ("_dette", re.compile(r"(?<![\w])(?:dette|dettes|arriere|arrieres|impayes?|de retard|retard de|doit|dois|devons)(?![\w])")),
     ("apl_mensuelle", re.compile(r"(?<![\w])(?:apl|als|alf|aides? au logement|aides? logement|caf)(?![\w])")),
     ("salaire_brut_mensuel", re.compile(r"(?<![\w])(?:brut|brute|bruts)(?![\w])")),
     ("loyer_charges_comprises", re.compile(r"(?<![\w])(?:loyer|loyers|cc|charges comprises|c\.c|hc|hors charges|"
                                            r"t1|t2|t3|t4|t5|f1|f2|f3|f4|f5|studio|appart|appartement|logement|maison|"
-                                           r"chambre|hlm|louer|location|payer? de loyer)(?![\w])")),
+                                           r"chambre|hlm|louer|location|payer? de loyer|loue|louons|louent|mobil-home|"
+                                           r"colocation|coloc|(?:je|j|on|nous|il|elle|ils|elles) (?:paie|paye|payons|"
+                                           r"paient|payent|verse)|jpaye|jpaie|loyer vise|loyer envisage)(?![\w])")),
     ("revenu_mensuel_net", re.compile(r"(?<![\w])(?:net|nette|nets|gagne|gagnes|gagnons|gagnent|gagner|gagnait|"
                                       r"salaire|salaires|revenu|revenus|touche|touchons|touchent|paye|payee|payes|"
                                       r"ressources|remuneration|smic|je fais|il fait|elle fait|a peu pres)(?![\w])")),
 )
 # Used only when no cue above is near: an amount « par mois » of a person is most often what they earn.
 WEAK_ROLE_CUES: Sequence[Tuple[str, re.Pattern]] = (
+    # an amount owed is none of the facts (« 1950 € de dette », « dette de loyer de 2 100 € »)
+    ("_dette", re.compile(r"(?<![\w])(?:dette|dettes|arriere|arrieres|impayes?|de retard|retard de|doit|dois|devons)(?![\w])")),
     ("revenu_mensuel_net", re.compile(r"(?<![\w])(?:par mois|/mois|mensuel|mensuels|chacun)(?![\w])")),
 )
+# Two amounts of a couple side by side (« on gagne 3000 et 1200 »).
+PARTNER_AMOUNTS = ("revenu_mensuel_net", "salaire_brut_mensuel")
+PLURAL_EARNERS = re.compile(r"(?<![\w'])(?:on|nous|ils|elles)\s+(?:gagne|gagnons|gagnent|touche|touchons|touchent|fait|faisons)"
+                            r"(?:\s+\w+)?\s*$")
 YEARLY = re.compile(r"(?<![\w])(?:par an|/an|annuel|annuels|l'annee|a l'annee|bruts annuels)(?![\w])")
 
-HOUSING_CONTEXT = re.compile(r"emmenag|dans (?:l'|le |mon |notre |ce )(?:appart|logement|studio|maison)|entre(?:e|es|s)? dans|"
-                             r"locataire|install|arriv(?:e|ee|es)s? dans|on habite|j'habite|habite|on vit|je vis|"
-                             r"dans les lieux|pris (?:l'|un )appart")
+HOUSING_CONTEXT = re.compile(r"emmenag|demenag|dans (?:l'|le |mon |notre |ce )(?:appart|logement|studio|maison)|"
+                             r"(?:mon|notre|son|leur) (?:appart|appartement|logement|studio|t\d|f\d|maison)|entre(?:e|es|s)? dans|"
+                             r"locataire|install|arriv(?:e|ee|es)s? dans|on habite|j'habite|habite|on vit|je vis|loue|louons|"
+                             r"dans les lieux|pris (?:l'|un )appart|bail (?:a |avait )?(?:commence|debute|demarre)")
+# « on vit ensemble depuis 5 ans » is the couple's time, not the dwelling's.
+COUPLE_TIME = re.compile(r"(?:vit|vivons|vivent|vivez|sommes|est|sont) (?:ensemble|en couple)|ensemble|maries|pacses|en couple")
 JOB_CONTEXT = re.compile(r"cdi|cdd|poste|boulot|travail|emploi|embauch|job|interim|bosse|travaille|chez|salarie|"
                          r"entreprise|boite|contrat|mission|en alternance|apprenti|employe|contractuel|fonctionnaire|"
                          r"mairie|hopital|agent|titulaire|vacataire|societe|pme|usine|magasin|restaurant")
@@ -137,26 +153,45 @@ BOOLEANS: Sequence[Tuple[str, re.Pattern, bool]] = (
                                              r"mutation|cdi|cdd|alternance)|(?:mon|l') (?:entreprise|employeur|boite) "
                                              r"(?:demenage|a demenage|se delocalise)|nouveau (?:poste|boulot|job|travail)|"
                                              r"nouvel emploi|nouvelle embauche"), True),
-    ("evenement_difficulte", re.compile(r"impaye|impayes|retard(?:s)? de loyer|dette(?:s)? de loyer|expuls|separation|"
-                                        r"separe|separee|divorc|perte d'emploi|perdu mon (?:emploi|travail|boulot)|"
-                                        r"licenci|maladie|malade|hospitalis|deces|decede|sinistre|incendie|degat des eaux|"
-                                        r"surendett|commandement de payer|huissier"), True),
+    ("evenement_difficulte", re.compile(r"impaye|impayes|retard(?:s)? de loyer|(?:mois|loyers?) (?:de loyer )?en retard|"
+                                        r"mois de retard|dette(?:s)? (?:de loyer|locative)|de dette|expuls|separation|separe|"
+                                        r"separee|divorc|perte d'emploi|perdu (?:mon|son|sa|leur) (?:emploi|travail|boulot|cdi|cdd|job|"
+                                        r"poste)|(?:viens|vient|venons|viennent) de perdre|licenci|maladie|malade|hospitalis|deces|decede|sinistre|"
+                                        r"incendie|brule|degat des eaux|inond|surendett|commandement de payer|huissier|"
+                                        r"accident du travail|en arret|invalidite|liquidation|plus ensemble|"
+                                        r"ne (?:vis|vit) plus avec|plus de (?:travail|boulot|job)|n'ai plus de (?:travail|boulot|job|emploi)|"
+                                        r"ne peu[xt] plus payer"), True),
     ("urgence", re.compile(r"(?<![\w])(?:urgent|urgente|urgence|en urgence|au plus vite|demain|dans \d+ jours|"
                            r"cette semaine|expulsion (?:le|prevue|fixee)|date d'expulsion)(?![\w])"), True),
-    ("bail_signe", re.compile(r"(?:bail|contrat de location) (?:deja )?signe|(?:j'ai|on a|nous avons|il a|elle a) "
-                              r"(?:deja )?signe (?:le|mon|notre|un) bail|bail en cours"), True),
-    ("bail_signe", re.compile(r"avant de signer|pas encore signe|je cherche (?:un|une) (?:appart|appartement|logement|"
-                              r"studio|t\d|f\d|maison|location)|on cherche (?:un|une) (?:appart|appartement|logement|"
-                              r"studio|t\d|f\d|maison|location)|en recherche de logement|cherche a louer"), False),
+    ("bail_signe", re.compile(r"(?:bail|contrat de location) (?:est |a ete |a deja ete )?(?:deja )?signe(?! (?:par|dans|avant))|"
+                              r"(?:j'ai|on a|nous avons|il a|elle a|ils ont|avons) (?:deja )?signe (?:le|mon|notre|un|son|leur) bail|"
+                              r"signe le bail (?:hier|la semaine|le \d|lundi|mardi|mercredi|jeudi|vendredi|samedi|il y a)|"
+                              r"bail en cours"), True),
+    ("bail_signe", re.compile(r"avant de signer|pas encore signe(?! (?:le |mon |son |sa |ma )?(?:contrat|promesse))|(?:cherche|cherchons|cherchent|recherche|recherchons)"
+                              r"(?![\w'])(?!\s+(?:encore |toujours |activement )?(?:du |un |une |d'|de l'|des |a )?(?:travail|emploi|demploi|boulot|taf|taff|job|stage|"
+                              r"alternance|formation|poste|contrat|entreprise|patron|employeur|solution|aide|info|"
+                              r"renseignement|savoir|comprendre|garant|colocataire|coloc))|en recherche de logement|"
+                              r"(?:voudrais|voudrait|voulons|voulez|veut|veux|veulent|aimerais|aimerait|souhaite|souhaitons|"
+                              r"souhaitent|compte|comptons|vais|allons|va|vont|doit|dois|devons|pense|pensons|envisage|"
+                              r"envisageons|projette)\s+(?:bientot |ensemble |a deux )?(?:prendre|louer|signer|trouver|un |une |mon |"
+                              r"notre |son |leur )|signeront|signerons|signera|signerai|cherche a louer"), False),
     ("ile_de_france", re.compile(r"ile[\s-]de[\s-]france|(?<![\w])idf(?![\w])|region parisienne|banlieue parisienne"), True),
     ("ile_de_france", re.compile(r"(?<![\w])province(?![\w])|hors (?:ile[\s-]de[\s-]france|idf)"), False),
 )
-COUPLE_TRUE = re.compile(r"en couple|on est (?:2|deux)(?! (?:sur|a signer))|pacse|pacsee|marie|mariee|mariés|concubin|"
+HOUSEHOLD_EVENT = re.compile(r"impaye|retard|mois|loyer|dette|de dette|expuls|commandement|huissier|incendie|brule|"
+                             r"degat|inond|sinistre|ne peu")
+COUPLE_TRUE = re.compile(r"en couple|on est (?:2|deux)(?! (?:sur|a signer|colocs?|colocataires|amis|potes))|pacse|pacsee|marie|mariee|mariés|concubin|"
                          r"ma femme et moi|mon mari et moi|avec (?:mon|ma) (?:conjoint|conjointe|mari|femme|copain|copine|"
-                         r"compagnon|compagne|epoux|epouse)")
+                         r"compagnon|compagne|epoux|epouse)|(?:vit|vivons|vivent|vis|on est|sommes|sont) ensemble|"
+                         r"ensemble depuis|(?:recois|accompagne|suis|suivons|recevons|accompagnons|aide|aidons) (?:un|une|le|ce) (?:jeune )?"
+                         r"couple|(?:un|le) (?:jeune )?couple (?:que|qui|de|x|[a-z]\.)|jeune couple|(?:m\.|mr|monsieur) et (?:mme|madame)|"
+                         r"(?:mme|madame) et (?:m\.|mr|monsieur)")
 COUPLE_FALSE = re.compile(r"(?<![\w])(?:celibataire|je vis seule?|vit seule?|vivant seule?|seule? avec (?:mes|mon|ma|son|sa|ses)|"
-                          r"personne seule|seule?(?= ?[,.]| sur| avec| et)|mere isolee|pere isole|parent isole|"
-                          r"separee?|divorcee?|veuve?)(?![\w])")
+                          r"personne seule|seule?(?= ?[,.]| sur| avec| et)|seule?$|mere seule|pere seul|mere isolee|pere isole|"
+                          r"parent isole|separee?s?|divorcee?s?|veuve?|(?:vit|vivons|vis|vivent) plus ensemble|"
+                          r"ne (?:vis|vit|vivons) plus avec|mon ex est parti|ma ex est partie|(?:mari|femme|epoux|epouse|conjoint|conjointe|"
+                          r"compagnon|compagne) (?:est )?decedee?)(?![\w])")
+INDIVIDUAL_LEASE = re.compile(r"bail individuel|baux individuels|chacun (?:a )?son (?:propre )?bail|chacun son bail")
 HOLDERS = re.compile(r"(?:(\d)|deux|trois|quatre) (?:sur le bail|colocs?|colocataires|a signer|titulaires)|"
                      r"colocation a (\d|deux|trois|quatre)|seule? sur le bail|nos deux noms sur le bail|a deux sur le bail")
 WORD_NUMBERS = {"deux": 2, "trois": 3, "quatre": 4}
@@ -170,13 +205,15 @@ AGENT_SELF = re.compile(r"\s*(?:suis |travaille |bosse |m'occupe |fais partie )?
                         r"du )?(?:ccas|cias|conseill|assistant|travailleu|referent|cesf|educat|intervenant|mission locale|"
                         r"service social|agent d'accueil|charge|depuis \d+ ans au)")
 # A clause about rules or about someone in general (« faut-il être en CDI pour avoir Visale ? ») states no fact.
-HYPOTHETICAL = re.compile(r"(?<![\w'])(?:faut[\s-]il|faut il|il faut (?:etre|avoir)|si (?:je|j'|on|il|elle|la personne)\s+"
+HYPOTHETICAL = re.compile(r"(?<![\w'])(?:faut[\s-]il|faut il|il faut (?:etre|avoir)|si (?:(?:je|on|il|elle|la personne)\s+|j')"
                           r"(?:suis|est|etait|avait|ai|a|gagne|travaille)|est[\s-]ce qu'(?:un|une|il faut)|"
                           r"(?:un|une) (?:salarie|salariee|personne|etudiant|etudiante|alternant|alternante) (?:peut|doit|a)|"
-                          r"les (?:salaries|etudiants|alternants|fonctionnaires|cdd|cdi) (?:peuvent|ont|doivent))(?![\w'])")
+                          r"les (?:salaries|etudiants|alternants|fonctionnaires|cdd|cdi) (?:peuvent|ont|doivent)|"
+                          r"c'est quoi|qu'est[\s-]ce qu(?:e|'un|'une)|quel(?:le)?s? (?:est|sont) (?:le|la|les) (?:plafond|montant|"
+                          r"delai|duree|condition|regle)|reserve(?:e|s)? aux|(?:les |aux )?(?:moins|plus) de \d+ ans)(?![\w'])")
 # A brand named as the employer (« CDI chez Decathlon », « alternance chez Airbus »): a private company.
 BRAND_EMPLOYER = re.compile(r"(?:cdi|cdd|alternance|apprenti\w*|contrat \w+|bosse|travaille|taff\w*|employ\w+|vendeu\w+|"
-                            r"caissi\w+|stage|job|embauch\w*|salari\w+|mission)\W+(?:[\w'’]+\W+){0,4}?chez\s+"
+                            r"caissi\w+|stage|job|embauch\w*|salari\w+|mission)\W+(?:[\w'’]+\W+){0,7}?chez\s+"
                             r"(?!moi|lui|elle|eux|nous|vous|ma |mon |mes |un |une |des |le |la |les )([A-Z][\w&'’-]+)",
                             re.I)
 # A job that has not started yet (« je commence le 11 janvier un CDD ») is not the person's situation now.
@@ -197,6 +234,17 @@ NOT_HOME_CUE = re.compile(r"(?:ccas|cias|mairie|chu|hopital|centre hospitalier|c
                           r"embauche|embauchee|en l\d|en m\d|master|licence|but|bts|etudes|heberge|hebergee|dors chez|"
                           r"chez (?:ma|mon|un|une|des|mes)|mission locale|ville de|commune de|departement|service)"
                           r"\W*(?:[\w'-]+\W+){0,3}(?:a|au|de|d'|du|sur|en)?\s*$")
+# An agent describing two people of a household, and saying which one makes the request.
+COUPLE_DESCRIBED = re.compile(r"(?<![\w])(?:couple|famille|foyer|menage|m\. et mme|mr et mme|monsieur et madame|"
+                              r"madame et monsieur|mme et m\.)(?![\w])")
+APPLICANT = re.compile(r"c'est (madame|monsieur|mme|m\.|mr|elle|lui) qui (?:fait|fera|depose|deposera|signe|demande|porte)")
+# Where the person lived before a move (« j'habitais à Autun », « je viens de Brest », « je quitte Nice »),
+# and where they live now, which is the former home when the message names the new one.
+PREVIOUS_CUE = re.compile(r"(?:habitais|habitait|habitions|etais|etait|vivais|vivait|viens de|vient de|venons de|viennent de|"
+                          r"arrive de|arrivons de|arrivant de|quitte|quitter|quittons|quittent|originaire d|"
+                          r"en provenance d)\W*(?:[\w'-]+\W+){0,2}$")
+LIVES_NOW = re.compile(r"(?:je vis|on vit|il vit|elle vit|nous vivons|j'habite|jhabite|on habite|il habite|elle habite|"
+                       r"nous habitons|vis encore|habite encore|habite actuellement|vis actuellement|loge)\W*(?:[\w'-]+\W+){0,2}$")
 MOVE_FROM_TO = re.compile(r"(?:de|depuis|quitte|quitter|quittons)\s+(.{2,40}?)\s+(?:a|pour|vers|->|→|>)\s+(.{2,40})")
 AMBIGUOUS_COMMUNES = {"nice", "tours", "orange", "sens", "vire", "aix", "pau", "dole", "mars", "ville"}
 
@@ -244,7 +292,7 @@ class SituationReader:
         folded = re.sub(r"(\d)k(\d)", lambda m: f"{m.group(1)}.{m.group(2)}k", folded)
         markers = self._markers(folded, staff)
         third = staff and any(m.subject == PERSONNE and m.gender for m in markers) or bool(
-            staff and not re.search(r"(?<![\w'])(?:je|j'|moi|mon|ma|mes)(?![\w'])", folded))
+            staff and not re.search(r"(?<![\w'])(?:je|moi|mon|ma|mes)(?![\w'])|(?<![\w'])j'", folded))
         found: List[ReadFact] = []
         found += self._quantities(folded, markers, today)
         found += self._words(folded, markers, with_digits)
@@ -289,7 +337,7 @@ class SituationReader:
             subject = None
             same_gender = [m for m in before if m.gender == gender and m.subject in (PERSONNE, CONJOINT)
                            and not (m.subject == PERSONNE and m.gender == "" )]
-            first_person = re.search(r"(?<![\w'])(?:je|j'|moi|mon|ma|mes|jai|chui|jsuis|g)(?![\w'])", folded)
+            first_person = re.search(r"(?<![\w'])(?:je|moi|mon|ma|mes|jai|chui|jsuis|g)(?![\w'])|(?<![\w'])j'", folded)
             if same_gender:
                 subject = same_gender[-1].subject
             elif any(m.subject == CONJOINT for m in before):
@@ -299,9 +347,25 @@ class SituationReader:
             elif first_person:
                 subject = CONJOINT  # « lui : CDI, moi : rien »: the other person of a first-person message
             if subject:
-                markers.append(_Marker(match.start(), match.end(), subject, gender))
+                markers.append(_Marker(match.start(), match.end(), subject, gender, pronoun=True))
         markers.sort(key=lambda m: m.start)
-        return markers
+        return self._couple_described(folded, markers) if staff else markers
+
+    @staticmethod
+    def _couple_described(folded: str, markers: List[_Marker]) -> List[_Marker]:
+        """An agent describing a couple (« monsieur … ; madame … », « le couple : lui …, elle … »): the
+        person is the one who makes the request (« c'est madame qui fait la demande »), else the first
+        described; the other is the partner."""
+        described = [m for m in markers if m.subject == PERSONNE and m.gender]
+        genders = {m.gender for m in described if not m.pronoun}
+        couple_word = COUPLE_DESCRIBED.search(folded)
+        if len({m.gender for m in described}) < 2 or (len(genders) < 2 and not couple_word):
+            return markers
+        applicant = APPLICANT.search(folded)
+        first = "f" if applicant and applicant.group(1) in ("madame", "mme", "elle") else \
+            "m" if applicant else described[0].gender
+        return [replace(m, subject=CONJOINT) if m.subject == PERSONNE and m.gender and m.gender != first else m
+                for m in markers]
 
     @staticmethod
     def _subject_at(position: int, folded: str, markers: Sequence[_Marker]) -> Tuple[str, float]:
@@ -360,11 +424,17 @@ class SituationReader:
             used.append(match.span(1))
         self._dates(add, folded, today, used)
         for match in AGE.finditer(folded):
-            if not free(*match.span(1)):
+            group = 1 if match.group(1) else 2  # « j'en ai 28 » or « 28 ans »
+            if not free(*match.span(group)):
                 continue
-            age = int(match.group(1))
+            age = int(match.group(group))
+            before = folded[max(0, match.start() - 16):match.start()]
+            if re.search(r"(?<![\w'])(?:mes|ses|nos|leurs)\s*$", before) or re.search(
+                    r"(?<![\w'])(?:n'ai|n'a|ai|a|avons) pas\s*$|(?<![\w'])pas\s*$", before):
+                used.append(match.span(group))  # « depuis mes 62 ans », « je n'ai pas 25 ans »: not the age now
+                continue
             if 14 <= age <= 99:
-                add("age", age, match.start(), span=match.span(1))
+                add("age", age, match.start(), span=match.span(group))
         for match in list(HEADCOUNT.finditer(folded)) + list(COMPANY_OF.finditer(folded)):
             if free(*match.span(1)):
                 add("taille_entreprise", int(match.group(1)), match.start(), span=match.span(1))
@@ -394,9 +464,11 @@ class SituationReader:
         if MUTATION_CONTEXT.search(before[-40:]) or MUTATION_CONTEXT.search(after[:20]):
             add("mutation_recente", months <= 6, match.start())
             return
-        if NOT_TENURE.search(before[-45:]):
+        if NOT_TENURE.search(before[-45:]) or COUPLE_TIME.search(before[-25:]):
             return
         housing = [m.end() for m in HOUSING_CONTEXT.finditer(before)]
+        if match.group(0).startswith("depuis"):  # « bail signé depuis 5 mois »: living there (not « signé il y a »)
+            housing += [m.end() for m in re.finditer(r"(?<![\w])bail(?![\w])", before)]
         job = [m.end() for m in JOB_CONTEXT.finditer(before)]
         if housing or job:
             if (housing[-1] if housing else -1) > (job[-1] if job else -1):
@@ -405,7 +477,9 @@ class SituationReader:
                 add("anciennete_emploi_mois", months, match.start())
             return
         if re.match(r"\s*(?:dans|ds) (?:ce |le |mon |notre |l'|cet )(?:logement|appart|appartement|studio|maison|t\d)|"
-                    r"\s*(?:qu'on habite|que j'habite|qu'on vit|que je vis)", after):
+                    r"\s*(?:qu'on habite|que j'habite|qu'on vit|que je vis|que (?:je suis|chui|jsuis|j'suis|on est|nous "
+                    r"sommes|il est|elle est) (?:dans|ds) (?:ce |le |mon |notre |l'|cet |son |sa )?(?:logement|appart|"
+                    r"appartement|studio|maison|t\d))", after):
             add("mois_depuis_entree_logement", months, match.start())
         elif JOB_CONTEXT.search(after[:25]):
             add("anciennete_emploi_mois", months, match.start())
@@ -430,11 +504,13 @@ class SituationReader:
             # « j'emménage début janvier », « je commence le 5 » speak of what comes; « depuis », « j'ai
             # emménagé », « embauchée en octobre » of what is past: an unqualified date is the next or the
             # last one accordingly.
-            past = re.search(r"depuis|(?:ai|a|avons|ont|suis|est|sommes|sont) (?:\w+ )?(?:emmenage|entre|installe|"
-                             r"arrive|commence|embauche|signe)|embauche|le mois dernier|il y a", before[-40:])
+            past = re.search(r"depuis|(?<![\w])(?:ai|avons|ont|suis|sommes|sont|(?:il|elle|on|qui|j') ?(?:a|est)) (?:\w+ )?"
+                             r"(?:emmenage|entre|installe|arrive|commence|embauche|signe|demenage)|embauche|le mois dernier|"
+                             r"il y a", before[-40:])
             future = re.search(r"(?:j'|je |j|on |nous |il |elle )(?:vais |va |allons )?(?:emmenage|entre|rentre|"
                                r"m'installe|s'installe|demenage|commence|debute|signe|arrive)|prochain|bientot|"
-                               r"a partir du|a compter du", before[-40:])
+                               r"a partir du|a compter du|(?<![\w])(?:commence|debute|demarre|commencera|debutera|prend effet)"
+                               r" (?:le|au|en|debut|a partir)\s*$", before[-40:])
             if year is None and future and not past and date < today:
                 date = date.replace(year=today.year + 1)
             elif year is None and past and date > today:
@@ -443,8 +519,9 @@ class SituationReader:
             if re.search(r"jusqu'|fin de|termine|finit|expire|(?:avant|apres) le", before[-25:]) or NOT_TENURE.search(
                     before[-45:]):
                 pass
-            elif re.search(r"emmenag|entre(?:e|es|s)? dans|installe|arrive|dans (?:l'|le |mon )(?:appart|logement)|"
-                           r"locataire", before[-45:]):
+            elif re.search(r"emmenag|demenag|entre(?:e|es|s)? dans|installe|arrive|dans (?:l'|le |mon )(?:appart|logement)|"
+                           r"locataire|(?<![\w])bail(?![\w])", before[-45:]) and not re.search(
+                               r"entreprise|employeur|boite|societe|site|agence|usine", before[-60:]):
                 add("mois_depuis_entree_logement", months, match.start())
             elif date <= today and JOB_CONTEXT.search(before[-50:]):
                 add("anciennete_emploi_mois", months, match.start())
@@ -452,7 +529,7 @@ class SituationReader:
         for pattern, months in RELATIVE:
             for match in pattern.finditer(folded):
                 before = folded[max(0, match.start() - 50):match.start()]
-                if re.search(r"emmenag|entre(?:e|es|s)? dans|installe|arriv", before):
+                if re.search(r"emmenag|demenag|entre(?:e|es|s)? dans|installe|arriv", before):
                     add("mois_depuis_entree_logement", months, match.start())
                 elif re.search(r"embauch|commence|debut", before):
                     add("anciennete_emploi_mois", months, match.start())
@@ -485,16 +562,30 @@ class SituationReader:
             if role is None:
                 role = self._role(folded, match, [c[0] for c in candidates], index, WEAK_ROLE_CUES)
                 confidence = WEAK if role else SURE
+            subject = None
             if role is None and previous_role and re.search(
                     r"(?:et|,|/|moi|lui|elle|mon|ma|son|sa)\W*(?:\w+\W+){0,3}$", folded[max(0, match.start() - 30):match.start()]):
                 role = previous_role                                   # « 3000 et moi 1200 »: same role
+                first = candidates[index - 1][0]
+                if role in PARTNER_AMOUNTS and re.fullmatch(r"\s*(?:€|e|euros?|net)?\s*(?:et|,|/)\s*", folded[first.end():match.start()]) \
+                        and PLURAL_EARNERS.search(folded[max(0, first.start() - 30):first.start()]):
+                    subject = CONJOINT  # « on gagne 3000 et 1200 »: the first the person's, the second the partner's
             if role is None:
                 continue
+            if role.startswith("_"):
+                previous_role = role
+                continue
+            if role == "loyer_charges_comprises":
+                charges = re.match(r"\s*(?:€|e|euros?)?\s*(?:hors charges|hc)\s*(?:\+|et|plus)\s*(\d+(?:[.,]\d+)?)\s*(?:€|e|euros?)?"
+                                   r"\s*(?:de )?charges", folded[match.end():match.end() + 45])
+                if charges:  # « 700 hors charges + 60 de charges »: the rent with its charges
+                    value += _num(charges.group(1))
+                    used.append((match.end(), match.end() + charges.end()))
             if YEARLY.search(folded[match.end():match.end() + 16]):
                 value = round(value / 12, 2)
             if not explicit and role != previous_role and not self._cue_near(folded, match, role):
                 confidence = min(confidence, WEAK)
-            add(role, value, match.start(), confidence, span=match.span(1))
+            add(role, value, match.start(), confidence, subject=subject, span=match.span(1))
             previous_role = role
 
     @staticmethod
@@ -526,8 +617,15 @@ class SituationReader:
             if cue and (gap_after is None or cue.start() < gap_after):
                 best_after, gap_after = role, cue.start()
         explicit_after = best_after is not None and re.match(r"\s*(?:€|e|euros?|k)?\s*(?:de |d'|net|brut)", after)
-        if best_before is not None and (gap_before <= 2 or best_after is None or
-                                        (gap_before <= gap_after + 3 and not explicit_after)):
+        if best_before is None and best_after is None and not before.strip() and clause_start:
+            # « un T1 à Brétigny, 680 € »: the amount stands alone after the clause that names it
+            previous = folded[max(prev_end, clause_start - 40):max(0, clause_start - 1)]
+            for role, pattern in cues:
+                if role == "loyer_charges_comprises" and pattern.search(previous):
+                    best_before, gap_before = role, 0
+        if explicit_after:
+            best = best_after
+        elif best_before is not None and (gap_before <= 2 or best_after is None or gap_before <= gap_after + 3):
             best = best_before
         else:
             best = best_after if best_after is not None else best_before
@@ -634,16 +732,25 @@ class SituationReader:
         for name, pattern, value in BOOLEANS:
             for match in pattern.finditer(folded):
                 who = subject(match.start(), name)
-                if any(f.subject == who and f.name == name for f in facts):
-                    continue
+                earlier = next((f for f in facts if f.subject == who and f.name == name), None)
+                if earlier is not None and not (value is True and earlier.value is False and not negated(match.start())
+                                                and NEGATION.search(folded[max(0, earlier.start - 25):earlier.start])):
+                    continue  # « jamais eu d'impayés, mais je viens de perdre mon emploi »: the affirmed one wins
+                if earlier is not None:
+                    facts.remove(earlier)
+                if name == "evenement_difficulte" and HOUSEHOLD_EVENT.match(match.group(0)):
+                    who = PERSONNE  # rent arrears, eviction: the household's, so the case's
                 stated = value
                 if value is True and negated(match.start()):  # the False phrases carry their own negation
                     stated = False
+                elif value is False and negated(match.start()) and not NEGATION.search(match.group(0)):
+                    # « je ne cherche pas… »: nothing said (« non, pas encore signé » carries its own negation)
+                    continue
                 if name == "a_nud" and re.search(r"pas (?:encore )?(?:fait|depose)|jamais (?:fait|eu)", folded[max(0, match.start() - 30):match.start()]):
                     stated = False
                 facts.append(ReadFact(who, name, stated, SURE, match.start()))
         self._student_job(folded, facts, markers)
-        return self._settle_situations(facts)
+        return self._settle_situations(facts, future)
 
     def _student_job(self, folded: str, facts: List[ReadFact], markers) -> None:
         for who in (PERSONNE, CONJOINT):
@@ -660,7 +767,7 @@ class SituationReader:
                         break
 
     @staticmethod
-    def _settle_situations(facts: List[ReadFact]) -> List[ReadFact]:
+    def _settle_situations(facts: List[ReadFact], future=lambda position: False) -> List[ReadFact]:
         """One situation per subject; « je travaille pas » is a job seeker unless the person is a student;
         a promise of hiring is not a job yet."""
         out: List[ReadFact] = []
@@ -687,7 +794,18 @@ class SituationReader:
             if any(f.subject == fact.subject and f.name == "situation_pro" for f in out):
                 continue
             out.append(fact)
-        return out
+        # An employer or a contract of work says the person is an employee (« CDD à la mairie »).
+        situated = {f.subject for f in out if f.name == "situation_pro"} | promised
+        for fact in list(out):
+            if fact.subject not in situated and not future(fact.start) and (fact.name == "secteur_employeur" or (
+                    fact.name == "type_contrat" and fact.value in ("cdi", "cdd", "interim"))):
+                out.append(ReadFact(fact.subject, "situation_pro", "salarie", min(fact.confidence, INFERRED), fact.start))
+                situated.add(fact.subject)
+        # An employer of the past (« au chômage depuis la fermeture de mon magasin ») or one's own business
+        # (« viticulteur à son compte ») is no employer's sector.
+        without_employer = {f.subject for f in out if f.name == "situation_pro"
+                            and f.value in ("demandeur_emploi", "retraite", "independant")}
+        return [f for f in out if not (f.name in ("secteur_employeur", "type_contrat") and f.subject in without_employer)]
 
     # -- communes ----------------------------------------------------------------------------------------
 
@@ -695,10 +813,15 @@ class SituationReader:
         if self.communes is None:
             return []
         facts: List[ReadFact] = []
-        for moves in MOVE_FROM_TO.finditer(folded):
+        for start in (m.start() for m in re.finditer(r"(?<![\w'])(?:de|depuis|quitte|quitter|quittons)(?![\w'])", folded)):
+            moves = MOVE_FROM_TO.match(folded, start)  # tried at every « de »: a first one may not be a move
+            if not moves:
+                continue
+            if re.search(r"[.!?;]", folded[moves.start():moves.start(2)]):
+                continue  # a move is said in one sentence
             origin, destination = self._commune_in(moves.group(1), start_only=True), self._commune_in(
                 moves.group(2), start_only=True)
-            if origin and destination:
+            if origin and destination and origin != destination:
                 return [ReadFact(MENAGE, "commune_precedente", origin, SURE, moves.start()),
                         ReadFact(MENAGE, "commune", destination, SURE, moves.start(2))]
         found = []
@@ -728,15 +851,28 @@ class SituationReader:
                 i += max(1, len(re.findall(r"[\w]+(?:['\-][\w]+)*", folded[matched[0]:matched[1]])))
             else:
                 i += 1
-        homes, others = [], []
+        homes, others, previous, living = [], [], [], []
         for found_commune in found:
             before = folded[max(0, found_commune[0] - 45):found_commune[0]]
+            if PREVIOUS_CUE.search(before[-30:]):
+                previous.append(found_commune)
+                continue
             if NOT_HOME_CUE.search(before) or self._hypothetical(folded, found_commune[0]):
                 continue
+            if LIVES_NOW.search(before[-30:]):
+                living.append(found_commune)
             (homes if HOME_CUE.search(before) else others).append(found_commune)
-        chosen = homes[-1] if homes else (others[0] if others and len(others) == 1 else None)
+        new_home = [c for c in homes if c not in living and commune_key(c[2]) not in
+                    {commune_key(p[2]) for p in previous + living}]
+        if living and new_home and not previous:
+            previous = living[:1]  # « je vis à Lyon pour l'instant et je cherche à Bourg »
+        if previous:
+            homes = new_home
+        chosen = homes[-1] if homes else (others[0] if others and len(others) == 1 and not previous else None)
         if chosen:
             facts.append(ReadFact(MENAGE, "commune", self._pretty(chosen[2]), SURE, chosen[0]))
+        if previous and chosen:
+            facts.append(ReadFact(MENAGE, "commune_precedente", self._pretty(previous[0][2]), SURE, previous[0][0]))
         return facts
 
     def _commune_in(self, fragment: str, start_only: bool = False) -> Optional[str]:
@@ -758,7 +894,14 @@ class SituationReader:
         facts: List[ReadFact] = []
         couple_words = self.lexicon.subjects.get("conjoint")
         partner = couple_words.search(folded) if couple_words else None
-        if partner and not re.search(r"coloc", partner.group(0)) and not re.search(
+        couple_described = any(m.subject == CONJOINT for m in self._markers(folded, True)) and \
+            COUPLE_DESCRIBED.search(folded)
+        if COUPLE_FALSE.search(folded) and re.search(r"plus ensemble|ne (?:vis|vit|vivons) plus avec|separe|divorce|"
+                                                    r"ex est parti|decede", folded):
+            facts.append(ReadFact(MENAGE, "en_couple", False, SURE, COUPLE_FALSE.search(folded).start()))
+        elif couple_described:  # « la famille D. : monsieur …, madame … »
+            facts.append(ReadFact(MENAGE, "en_couple", True, SURE, couple_described.start()))
+        elif partner and not re.search(r"coloc", partner.group(0)) and not re.search(
                 r"(?:mon|ma|son|sa) ex(?![\w])|ex-(?:mari|femme|conjoint|compagn)", folded) and not COUPLE_FALSE.search(folded):
             facts.append(ReadFact(MENAGE, "en_couple", True, SURE, partner.start()))
         elif COUPLE_TRUE.search(folded) and not self._negated(folded, COUPLE_TRUE.search(folded).start()):
@@ -768,7 +911,9 @@ class SituationReader:
         elif re.search(r"pas en couple", folded):
             facts.append(ReadFact(MENAGE, "en_couple", False, SURE, 0))
         holders = HOLDERS.search(folded)
-        if holders:
+        if INDIVIDUAL_LEASE.search(folded):
+            facts.append(ReadFact(MENAGE, "nb_titulaires_bail", 1, SURE, INDIVIDUAL_LEASE.search(folded).start()))
+        elif holders:
             text = holders.group(0)
             if "seul" in text:
                 count = 1
@@ -779,8 +924,12 @@ class SituationReader:
                 count = int(token) if token.isdigit() else WORD_NUMBERS.get(token, 0)
             if count:
                 facts.append(ReadFact(MENAGE, "nb_titulaires_bail", count, SURE, holders.start()))
-        moved = re.search(r"(?:pas encore|toujours pas) (?:emmenage|entre|installe)|j'emmenage (?:le|la|en|dans|bientot)|"
-                          r"on emmenage (?:le|la|en|dans|bientot)|vais emmenager|allons emmenager|va emmenager", folded)
+        moved = next((m for m in re.finditer(
+            r"(?:pas encore|toujours pas) (?:emmenage|entre|installe)|(?:j'|j|on |nous |il |elle )?emmenag(?:e|eons|ent) "
+            r"(?:le |la |en |dans |bientot|samedi|dimanche|lundi|mardi|mercredi|jeudi|vendredi|demain|ce |cette |debut |"
+            r"fin |mi-)|(?:vais|allons|va|vont) emmenager", folded)
+            if not re.search(r"(?<![\w])(?:ai|avons|ont|suis|sommes|sont|a|est)\s*$", folded[max(0, m.start() - 6):m.start()])),
+            None)
         if moved:
             facts.append(ReadFact(MENAGE, "mois_depuis_entree_logement", 0.0, SURE, moved.start()))
         return facts
@@ -832,3 +981,17 @@ class SituationReader:
             if name == "a_nud" and fact.value is True and (MENAGE, "a_nud") in chosen and chosen[(MENAGE, "a_nud")] is not fact:
                 continue
         return sorted(chosen.values(), key=lambda f: f.start)
+
+
+_current: Dict[str, Tuple[tuple, SituationReader]] = {}
+
+
+def current_reader(knowledge: Path) -> SituationReader:
+    """The reader of a knowledge folder, rebuilt when its words (situation.yml, lexique.yml) change."""
+    root = Path(knowledge)
+    stamp = tuple((name, (root / name).stat().st_mtime_ns if (root / name).exists() else 0)
+                  for name in ("situation.yml", "lexique.yml"))
+    cached = _current.get(str(root))
+    if cached is None or cached[0] != stamp:
+        cached = _current[str(root)] = (stamp, SituationReader.from_knowledge(root))
+    return cached[1]

@@ -59,9 +59,9 @@ async def test_an_eligibility_request_without_aid_asks_which_aid_or_all(dispatch
     """No firm FAQ entry (and the best one is below `question_over_check`): the check starts with the menu."""
     events = await ValidateEligibiliteForm().run(dispatcher, load_tracker("eligibility_request_without_aid"), DOMAIN)
     messages = eligibility_actions.knowledge_store().current().dialogue.eligibilite
+    menu = dispatcher.messages[-1]
+    assert menu["text"] == messages.ask_aid and menu["buttons"][0]["title"] == messages.screening_button
+    state = CheckState(asking="aide", options=[(b["title"], b["payload"]) for b in menu["buttons"]])
     assert events == [slot("situation", {"faits": {"nb_titulaires_bail": {"valeur": 1, "origine": "deduit",
                                                                            "confiance": 1.0}}, "tiers": False}),
-                      slot("aide", None), slot("verification", CheckState().as_dict()),
-                      slot("requested_slot", "question")]
-    assert dispatcher.messages[-1]["text"] == messages.ask_aid
-    assert dispatcher.messages[-1]["buttons"][0]["title"] == messages.screening_button
+                      slot("aide", None), slot("verification", state.as_dict()), slot("requested_slot", "question")]

@@ -146,3 +146,22 @@ def test_refining_facts_come_last_and_only_in_a_single_aid_check(aid, refining):
     known = {"situation_pro": "salarie", "secteur_employeur": "prive", "taille_entreprise": 50,
              "type_contrat": "cdi", "evenement_difficulte": True}
     assert next_step(RULES, situation(**known), aid, TODAY).fact == refining
+
+
+# --- conversation ------------------------------------------------------------------------------------
+
+def test_a_new_check_says_which_facts_it_keeps_from_the_last_one():
+    from bot.dialogue.conversation import check_turn
+    from bot.eligibility import replies
+    from bot.knowledge import load_knowledge
+    base = load_knowledge("knowledge")
+    messages = base.dialogue.eligibilite
+
+    def send(text, aid, situation_, state):
+        return check_turn(text, "eligibilite", None, aid, situation_, state, base, RULES, READER, derived, today=TODAY)
+
+    first = send("suis-je éligible à mobili jeune ? j'ai 24 ans", "mobili_jeune", Situation(), CheckState())
+    second = send("et pour visale ?", "visale", first.situation, first.state)
+    assert [r.text for r in second.replies] == [
+        replies.intro("visale", base, RULES).text + "\n\n" + messages.kept_facts.format(faits="âge : 24 ans"),
+        RULES.render(RULES.facts["bail_signe"].question)]

@@ -48,14 +48,14 @@ def test_action_server_down_never_leaves_the_user_without_a_reply(stack, actions
 
 def test_a_form_goes_on_after_the_action_server_comes_back(stack):
     conversation = Conversation(stack)
-    assert question("nb_titulaires_bail") in conversation.text("suis-je éligible à visale ? j'ai 35 ans")
+    assert question("bail_signe") in conversation.text("suis-je éligible à visale ? j'ai 35 ans")
     stack.stop_process("actions")
     try:
-        assert conversation.text("seul") == UNAVAILABLE  # the answer could not be checked
+        assert conversation.text("pas encore signé") == UNAVAILABLE  # the answer could not be checked
     finally:
         stack.start_actions()
-    after = conversation.text("seul")  # the same answer again: the form is where it was
-    assert question("nb_titulaires_bail") not in after and question("age") not in after
+    after = conversation.text("pas encore signé")  # the same answer again: the form is where it was
+    assert question("bail_signe") not in after and question("age") not in after
     assert UNAVAILABLE not in after and after
     assert requests.get(f"{stack.rasa_url}/webhooks/health", timeout=30).status_code == 200
 
@@ -63,9 +63,9 @@ def test_a_form_goes_on_after_the_action_server_comes_back(stack):
 def test_the_form_resumes_after_a_rasa_server_restart(stack):
     conversation = Conversation(stack)
     first = conversation.text("suis-je éligible à visale ? j'ai 35 ans")
-    assert question("nb_titulaires_bail") in first
+    assert question("bail_signe") in first
     stack.stop_process("rasa")
     stack.start_rasa()
-    after = conversation.text("on est deux")
-    assert question("nb_titulaires_bail") not in after and question("age") not in after  # not started over
+    after = conversation.text("pas encore signé")
+    assert question("bail_signe") not in after and question("age") not in after  # not started over
     assert after and UNAVAILABLE not in after

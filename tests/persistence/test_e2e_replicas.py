@@ -35,7 +35,7 @@ pytestmark = pytest.mark.e2e
 KNOWLEDGE = load_knowledge("knowledge")
 UNAVAILABLE = flat(KNOWLEDGE.messages.unavailable)
 # Answers for the questions of a Visale check that have no buttons.
-TYPED = {"nb_titulaires_bail": "seul", "loyer_charges_comprises": "700 €", "revenu_mensuel_net": "1800 €",
+TYPED = {"bail_signe": "pas encore signé", "loyer_charges_comprises": "700 €", "revenu_mensuel_net": "1800 €",
          "age": "35 ans", "anciennete_emploi_mois": "24 mois", "duree_contrat_mois": "12 mois"}
 
 
@@ -159,7 +159,7 @@ def test_a_form_alternating_between_replicas_keeps_its_state(replicas):
     sender = f"replicas-{uuid.uuid4().hex[:8]}"
     reply, first = replicas.send(sender, "suis-je éligible à visale ? j'ai 35 ans")
     served, questions = [first], [flat(reply[-1]["text"])]
-    assert asked_fact(questions[0]) == "nb_titulaires_bail"
+    assert asked_fact(questions[0]) == "bail_signe"
     for _ in range(10):
         reply, replica = replicas.send(sender, answer_for(reply))
         served.append(replica)
@@ -172,7 +172,7 @@ def test_a_form_alternating_between_replicas_keeps_its_state(replicas):
     else:
         pytest.fail(f"no verdict after {len(served)} messages: {questions}")
     assert len(served) >= 4 and all(a != b for a, b in zip(served, served[1:])), served  # they alternated
-    assert fact("nb_titulaires_bail").question not in " ".join(questions[1:])  # never started over
+    assert fact("bail_signe").question not in " ".join(questions[1:])  # never started over
     users = [data["text"] for kind, _, data in replicas.events(sender) if kind == "user"]
     assert len(users) == len(served)  # every turn is in PostgreSQL, in order
 
@@ -200,11 +200,11 @@ def test_concurrent_messages_of_one_conversation_are_serialised(replicas):
 def test_database_outage_is_visible_users_are_told_and_it_recovers(replicas):
     sender = f"outage-{uuid.uuid4().hex[:8]}"
     reply, _ = replicas.send(sender, "suis-je éligible à visale ? j'ai 35 ans", replica=0)
-    assert asked_fact(flat(reply[-1]["text"])) == "nb_titulaires_bail"
+    assert asked_fact(flat(reply[-1]["text"])) == "bail_signe"
     replicas.database_down()
     try:
         for replica in (0, 1):  # a form answer needs the conversation: the user is told, on both replicas
-            reply, _ = replicas.send(sender, "seul", replica=replica)
+            reply, _ = replicas.send(sender, "pas encore signé", replica=replica)
             assert flat(" ".join(m["text"] for m in reply)) == UNAVAILABLE
         faq, _ = replicas.send(f"outage-faq-{uuid.uuid4().hex[:6]}", "visale pour un couple ?", replica=1)
         assert flat(KNOWLEDGE.answer_text("visale_couple", "tous"))[:80] in flat(faq[0]["text"])  # still answered
@@ -214,15 +214,15 @@ def test_database_outage_is_visible_users_are_told_and_it_recovers(replicas):
         assert store["status"] == "degraded" and store["last_error"] and store["unavailable_replies"] >= 1
         log = (replicas.stacks[0].log_dir / "rasa.log").read_text(errors="replace")
         assert "event=tracker_store.failed" in log and "event=tracker_store.message_refused" in log
-        assert "seul" not in [line.rsplit(" ", 1)[-1] for line in log.splitlines() if "tracker_store" in line]
+        assert "pas encore signé" not in [line.rsplit(" ", 1)[-1] for line in log.splitlines() if "tracker_store" in line]
     finally:
         replicas.database_up()
     assert replicas.wait_healthy(), [replicas.health(i).json() for i in (0, 1)]
-    reply, _ = replicas.send(sender, "seul")  # the refused answer again: the form goes on from where it was
+    reply, _ = replicas.send(sender, "pas encore signé")  # the refused answer again: the form goes on from where it was
     text = flat(" ".join(m.get("text", "") for m in reply))
-    assert UNAVAILABLE not in text and asked_fact(text) != "nb_titulaires_bail"
+    assert UNAVAILABLE not in text and asked_fact(text) != "bail_signe"
     users = [data["text"] for kind, _, data in replicas.events(sender) if kind == "user"]
-    assert users == ["suis-je éligible à visale ? j'ai 35 ans", "seul"]  # refused messages were not half-stored
+    assert users == ["suis-je éligible à visale ? j'ai 35 ans", "pas encore signé"]  # refused messages were not half-stored
 
 
 def test_a_write_that_fails_mid_turn_is_buffered_and_caught_up(replicas):

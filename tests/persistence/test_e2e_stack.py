@@ -98,6 +98,8 @@ def test_a_verdict_is_counted_and_offers_feedback(conversation, stack):
         before = db.execute("SELECT COALESCE(SUM(count), 0) FROM bot_eligibility_checks WHERE aid = 'visale'"
                             ).fetchone()[0]
     conversation.send("suis-je éligible à visale ? on est deux, j'ai 24 ans, on gagne 3000 et 1200")
+    conversation.send("oui")  # the two lease holders, confirmed
+    conversation.send("non")  # the lease is not signed yet
     verdict = conversation.send("650 €")
     assert "indicatif" in flat(" ".join(m.get("text", "") for m in verdict))
     assert verdict[-1]["text"] == feedback.QUESTION

@@ -59,7 +59,7 @@ async def test_stored_copy_is_redacted_and_the_live_tracker_is_not(store_url):
     store = make_store(store_url)
     tracker = new_tracker("twilio:+33612345678")
     turn(tracker, "mon mail est jean.dupont@gmail.com, et visale pour un couple ?")
-    tracker.update(SlotSet("age", 24))
+    tracker.update(SlotSet("aide", "visale"))
     await store.save(tracker)
     assert tracker.latest_message.text.startswith("mon mail est jean.dupont@gmail.com")  # live: original
     rows = stored_rows(store.engine, "twilio:+33612345678")
@@ -69,7 +69,7 @@ async def test_stored_copy_is_redacted_and_the_live_tracker_is_not(store_url):
     with store.engine.connect() as connection:
         assert connection.execute(sa.text("SELECT COUNT(*) FROM events WHERE sender_id LIKE '%3361%'")).scalar() == 0
     again = await store.retrieve("twilio:+33612345678")
-    assert again.sender_id == "twilio:+33612345678" and again.get_slot("age") == 24
+    assert again.sender_id == "twilio:+33612345678" and again.get_slot("aide") == "visale"
     assert again.latest_message.text == "mon mail est [courriel], et visale pour un couple ?"
     turn(again, "et pour un étudiant ? 06 12 34 56 78")
     await store.save(again)  # only the new events are written

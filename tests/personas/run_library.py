@@ -8,6 +8,7 @@ The same personas run end to end against the real Rasa and action servers in tes
 
 import argparse
 import datetime as dt
+import statistics
 import sys
 from pathlib import Path
 from typing import List
@@ -90,7 +91,7 @@ def main(argv=None) -> int:
     communes = load_communes("knowledge")
     today = dt.date(2026, 12, 2)
     right = total = 0
-    extra_questions = []
+    extra_questions = {"single": [], "screening": []}
     for persona in load_personas():
         if args.only and persona.id != args.only:
             continue
@@ -100,13 +101,13 @@ def main(argv=None) -> int:
         wrong = {aid: (got.get(aid), want) for aid, want in persona.expected.items() if got.get(aid) != want}
         total += 1
         right += not wrong
-        extra_questions.append(len(exchange.asked) - persona.minimum_questions)
+        kind = "screening" if persona.request == "toutes" else "single"
+        extra_questions[kind].append(len(exchange.asked) - persona.minimum_questions)
         if wrong or args.verbose or len(exchange.asked) > persona.minimum_questions + 1:
             print(f"{'OK ' if not wrong else 'BAD'} {persona.id}: asked {len(exchange.asked)} (min "
                   f"{persona.minimum_questions}) {exchange.asked} wrong={wrong} unknowable={exchange.could_not_know}")
-    extra_questions.sort()
-    median = extra_questions[len(extra_questions) // 2] if extra_questions else 0
-    print(f"right {right}/{total}; median questions over the minimum {median}")
+    medians = {kind: statistics.median(over) for kind, over in extra_questions.items() if over}
+    print(f"right {right}/{total}; median questions over the minimum {medians}")
     return 0 if right == total else 1
 
 

@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
+from bot.eligibility.replies import CONFIRM_FACT
 from bot.situation.vocabulary import UNKNOWN, rule_name
 
 ANSWER = re.compile(r'^/informer(\{.*\})$')
-CONFIRM_FACT = "confirmer"
 TYPED_BOOL = {True: ("oui", "oui c'est ça", "ouais", "oui tout à fait"), False: ("non", "non pas du tout", "nan", "non")}
 TYPED_CHOICE = {
     "salarie": "je suis salarié", "alternant": "en alternance", "etudiant": "étudiant", "demandeur_emploi": "au chômage",

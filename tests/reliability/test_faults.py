@@ -77,22 +77,22 @@ def health(stack) -> dict:
 
 def test_action_server_killed_mid_conversation_on_every_channel(stack, provider_api):
     phone, chat_id = new_phone(), new_chat_id()
-    assert question("nb_titulaires_bail") in texts(twilio_exchange(stack, provider_api, phone, START_FORM), "Body")
+    assert question("bail_signe") in texts(twilio_exchange(stack, provider_api, phone, START_FORM), "Body")
     telegram_exchange(stack, provider_api, chat_id, "bonjour")
     crash(stack, "actions")
     try:
         # The form's answer cannot be checked without the action server: the SMS says so.
-        assert UNAVAILABLE in texts(twilio_exchange(stack, provider_api, phone, "seul"), "Body")
+        assert UNAVAILABLE in texts(twilio_exchange(stack, provider_api, phone, "pas encore signé"), "Body")
         # A FAQ question is still answered (bot/channels/reply_guard.py), whatever the channel.
         faq = texts(telegram_exchange(stack, provider_api, chat_id, FAQ), "text")
         assert comparable(KNOWLEDGE.answer_text("visale_couple", "tous"))[:80] in faq
         assert flat(staff_text(stack, "suis-je éligible à loca pass ?"))  # never an empty reply
     finally:
         ensure_running(stack)
-    after = texts(twilio_exchange(stack, provider_api, phone, "seul"), "Body")  # said again, now checked
+    after = texts(twilio_exchange(stack, provider_api, phone, "pas encore signé"), "Body")  # said again, now checked
     assert after and UNAVAILABLE not in after
-    assert question("nb_titulaires_bail") not in after and question("age") not in after  # the form went on
-    assert stored_user_texts(stack, f"twilio:{phone}") == [START_FORM, "seul", "seul"]  # nothing lost
+    assert question("bail_signe") not in after and question("age") not in after  # the form went on
+    assert stored_user_texts(stack, f"twilio:{phone}") == [START_FORM, "pas encore signé", "pas encore signé"]  # nothing lost
     assert stored_user_texts(stack, f"telegram:{chat_id}") == ["bonjour", FAQ]
 
 
@@ -100,10 +100,10 @@ def test_action_server_killed_mid_conversation_on_every_channel(stack, provider_
 
 def test_rasa_server_killed_mid_form_resumes_with_the_redelivered_update(stack, provider_api):
     chat_id = new_chat_id()
-    assert question("nb_titulaires_bail") in texts(telegram_exchange(stack, provider_api, chat_id, START_FORM), "text")
+    assert question("bail_signe") in texts(telegram_exchange(stack, provider_api, chat_id, START_FORM), "text")
     rest = Conversation(stack)
-    assert question("nb_titulaires_bail") in comparable(rest.text(START_FORM))
-    answer = telegram_update(chat_id, "seul")
+    assert question("bail_signe") in comparable(rest.text(START_FORM))
+    answer = telegram_update(chat_id, "pas encore signé")
     crash(stack, "rasa")
     try:
         with pytest.raises(requests.ConnectionError):  # Telegram gets no answer: it will deliver again
@@ -112,11 +112,11 @@ def test_rasa_server_killed_mid_form_resumes_with_the_redelivered_update(stack, 
         ensure_running(stack)
     after = texts(telegram_exchange(stack, provider_api, chat_id, update=answer), "text")
     assert after and UNAVAILABLE not in after
-    assert question("nb_titulaires_bail") not in after and question("age") not in after  # resumed, not restarted
-    assert stored_user_texts(stack, f"telegram:{chat_id}") == [START_FORM, "seul"]  # once each, in order
-    resumed = comparable(rest.text("seul"))
-    assert question("nb_titulaires_bail") not in resumed and question("age") not in resumed
-    assert stored_user_texts(stack, rest.sender) == [START_FORM, "seul"]
+    assert question("bail_signe") not in after and question("age") not in after  # resumed, not restarted
+    assert stored_user_texts(stack, f"telegram:{chat_id}") == [START_FORM, "pas encore signé"]  # once each, in order
+    resumed = comparable(rest.text("pas encore signé"))
+    assert question("bail_signe") not in resumed and question("age") not in resumed
+    assert stored_user_texts(stack, rest.sender) == [START_FORM, "pas encore signé"]
     assert_alive(stack)
 
 
@@ -195,12 +195,12 @@ def test_database_locked_mid_form_nothing_lost(stack):
     """Another process holds SQLite's write lock (a long purge, a backup…) for a while: the turns are
     answered from memory, buffered, visible in the health output, and written once the lock goes."""
     conversation = Conversation(stack, f"dblock-{uuid.uuid4().hex[:8]}")
-    assert question("nb_titulaires_bail") in comparable(conversation.text(START_FORM))
+    assert question("bail_signe") in comparable(conversation.text(START_FORM))
     lock = sqlite3.connect(stack.tracker_url[len("sqlite:///"):], isolation_level=None, timeout=30)
     lock.execute("BEGIN IMMEDIATE")  # readers go on (WAL), writers wait, then fail
     try:
-        first = comparable(conversation.text("seul"))
-        assert first and UNAVAILABLE not in first and question("nb_titulaires_bail") not in first
+        first = comparable(conversation.text("pas encore signé"))
+        assert first and UNAVAILABLE not in first and question("bail_signe") not in first
         second = comparable(conversation.text("700 €"))
         assert second and UNAVAILABLE not in second
         report = health(stack)["tracker_store"]
@@ -210,7 +210,7 @@ def test_database_locked_mid_form_nothing_lost(stack):
         lock.close()
     report = wait_caught_up(stack)
     assert report["pending_events"] == 0 and report["status"] == "ok", report
-    assert stored_user_texts(stack, conversation.sender) == [START_FORM, "seul", "700 €"]
+    assert stored_user_texts(stack, conversation.sender) == [START_FORM, "pas encore signé", "700 €"]
     third = comparable(conversation.text("1800 €"))  # the form goes on from the caught-up conversation
     assert third and UNAVAILABLE not in third
     assert stored_user_texts(stack, conversation.sender)[-1] == "1800 €"

@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.answering.routing import firm_faq_question
+from bot.answering.routing import asks_about_own_situation, facts_stated, firm_faq_question
 
 THRESHOLDS = SimpleNamespace(answer=0.2, margin=0.15, clarify=0.12, suggestion=0.05, alternative_margin=0.3,
                              question_over_check=0.6)
@@ -30,3 +30,41 @@ def parse(*ranking):
 ])
 def test_firm_faq_question(ranking, expected):
     assert firm_faq_question(parse(*ranking), THRESHOLDS, INTENTS, CHECKS) is expected
+
+
+# --- messages about the person's own situation (the SituationRouter) --------------------------------
+
+def routed(intent, top, facts, aid=None, screening=False, for_self=False):
+    message = {"intent": {"name": intent, "confidence": 0.5},
+               "response_selector": {"default": {"ranking": [{"intent_response_key": "faq/x", "confidence": top}]}}}
+    return asks_about_own_situation(message, facts, aid, screening, for_self, firm=0.6, min_facts=2,
+                                    min_facts_when_firm=5)
+
+
+@pytest.mark.parametrize("case, expected", [
+    (("nlu_fallback", 0.2, 2), True),                        # « 29 ans, auto-entrepreneur, appart à 950 € »
+    (("nlu_fallback", 0.2, 1), False),                       # one fact alone says too little
+    (("hors_sujet", 0.3, 1, "visale"), True),                # an aid named and one fact
+    (("faq", 0.9, 1, "visale", False, True), True),          # « je peux avoir Visale ? je suis en CDD »
+    (("faq", 0.9, 4, "visale"), False),                      # a firm question with facts stays a question
+    (("faq", 0.9, 5), True),                                 # unless the message is mostly a situation
+    (("hors_sujet", 0.8, 3), False),                         # « offres de boulot en cdi à roubaix »
+    (("nlu_fallback", 0.3, 0, None, True), True),            # « droit à quoi ? »
+    (("faq", 0.7, 0, None, True), True),                     # « à quelles aides ai-je droit ? »: the screening
+    (("hors_sujet", 0.9, 2, None, False, True), True),       # « 25 ans au chômage, vous pouvez m'aider ? »
+    (("hors_sujet", 0.9, 1, None, False, True), False),      # « au chômage, vous pouvez m'aider ? »: too little
+    (("chitchat", 0.2, 3), True),
+    (("informer", 0.2, 3), False),                           # not an intent this router corrects
+    (("detresse", 0.2, 5), True),                           # DIET alone: the DistressGuard has the last word
+])
+def test_asks_about_own_situation(case, expected):
+    assert routed(*case) is expected
+
+
+def test_facts_from_one_word_count_once_and_unknowns_do_not_count():
+    from bot.situation.reader import ReadFact, Reading
+    reading = Reading([ReadFact("personne", "situation_pro", "salarie", start=10),
+                       ReadFact("personne", "type_contrat", "cdi", start=10),
+                       ReadFact("personne", "taille_entreprise", "inconnu", start=20),
+                       ReadFact("menage", "commune", "Roubaix", start=30)])
+    assert facts_stated(reading) == 2
