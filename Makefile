@@ -17,7 +17,7 @@ NLU_GENERATED := data/nlu/generated_knowledge.yml
 PYTHON310 ?= $(shell for c in python3.10 $$(pyenv root 2>/dev/null)/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
 	"$$c" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null && { command -v "$$c" || echo "$$c"; } && break; done)
 
-.PHONY: help install validate generate train run token test test-fast fuzz soak quality calibrate bench chromium clean report purge migrate
+.PHONY: help install validate generate train run token test test-fast fuzz soak personas quality calibrate bench chromium clean report purge migrate
 
 help:
 	@echo "make run       installe, entraîne si besoin et démarre l'assistant (http://localhost:5005)"
@@ -25,6 +25,7 @@ help:
 	@echo "make token     jeton de développement pour le canal staff (SUB=agent@ccas.fr MINUTES=60)"
 	@echo "make validate  vérifie les contenus de knowledge/"
 	@echo "make train     régénère data/nlu depuis knowledge/ et réentraîne si besoin"
+	@echo "make personas  les personas de bout en bout (REST, staff, SMS), verdicts comparés aux règles officielles"
 	@echo "make quality   mesure la compréhension sur le jeu de test (docs/quality.md)"
 	@echo "make calibrate propose les seuils de décision (validation croisée)"
 	@echo "make fuzz      entrées invalides sur chaque canal et fichiers de contenus corrompus, 10 fois plus de cas que make test"
@@ -57,7 +58,7 @@ generate: $(STAMP)
 train: generate
 	@$(MAKE) --no-print-directory $(MODEL)
 
-$(MODEL): config.yml domain.yml knowledge/lexique.yml knowledge/detresse.yml $(shell find data -name '*.yml' 2>/dev/null) $(NLU_GENERATED)
+$(MODEL): config.yml domain.yml knowledge/lexique.yml knowledge/detresse.yml tests/eligibility/extraction_dev.yml tests/eligibility/extraction_dev2.yml $(shell find data -name '*.yml' 2>/dev/null) $(NLU_GENERATED)
 	@mkdir -p models
 	$(PY) -m rasa train --config config.yml --domain domain.yml --data data --out models \
 		--fixed-model-name assistant --force
@@ -94,9 +95,13 @@ TURNS ?= 40
 soak: train
 	$(PY) -m tests.reliability.soak --conversations $(CONVERSATIONS) --turns $(TURNS)
 
+# The personas over REST, the staff channel and SMS against the real servers (part of `make test` too).
+personas: train
+	$(PY) -m pytest tests/personas/test_personas.py
+
 quality: train
 	$(PY) -m rasa test nlu --nlu tests/nlu/heldout.yml --model $(MODEL) --out results/heldout --no-plot
-	$(PY) -m bot.cli.evaluate --model $(MODEL) --out docs/quality.md --rasa-results results/heldout
+	$(PY) -m bot.cli.evaluate --model $(MODEL) --out docs/quality.md --rasa-results results/heldout --final
 
 calibrate: $(STAMP)
 	$(PY) -m bot.cli.calibrate --knowledge knowledge

@@ -20,7 +20,8 @@ from bot.answering.audience import PROFESSIONALS, audience_for_channel
 from bot.answering.decision import decide
 from bot.answering.render import render_decision
 from bot.answering.routing import as_question, firm_faq_question
-from bot.dialogue.conversation import SCREENING, TARGETS, check_turn, model_alarm_is_an_answer, verdict_replies
+from bot.dialogue.conversation import (SCREENING, TARGETS, check_turn, model_alarm_is_an_answer, restart_is_an_answer,
+                                       verdict_replies)
 from bot.dialogue.turn import CheckState, button_answer
 from bot.eligibility.aids import detect_aid
 from bot.eligibility.replies import AID_ENTITY, ANSWER_ENTITY, why_reply
@@ -89,6 +90,15 @@ def distress_alarm_answers_the_check(tracker: Tracker) -> bool:
                                     current_reader(default_knowledge_dir()), _derive, staff_channel(tracker))
 
 
+def restart_answers_the_check(tracker: Tracker) -> bool:
+    """The classifier read « start again » in what answers the check's pending question (« autre », « zéro »)."""
+    message = tracker.latest_message or {}
+    if tracker.active_loop.get("name") != FORM or (message.get("intent") or {}).get("name") != "recommencer":
+        return False
+    return restart_is_an_answer(message.get("text") or "", check_of(tracker), situation_of(tracker), load_rules(),
+                                current_reader(default_knowledge_dir()), _derive, staff_channel(tracker))
+
+
 def _button(message: dict):
     for entity in message.get("entities") or []:
         if entity.get("entity") == ANSWER_ENTITY:
@@ -117,8 +127,9 @@ class ValidateEligibiliteForm(FormValidationAction):
         intent = (message.get("intent") or {}).get("name")
         state, situation = check_of(tracker), situation_of(tracker)
         back = bool(state.asking) and _answered_by_another_action(tracker)
-        if intent == "detresse" and distress_alarm_answers_the_check(tracker):
-            intent, back = "informer", False  # action_distress said nothing: this is the answer
+        if (intent == "detresse" and distress_alarm_answers_the_check(tracker)) or (
+                intent == "recommencer" and restart_answers_the_check(tracker)):
+            intent, back = "informer", False  # the control action said nothing: this is the answer
         if intent in CONTROL_INTENTS and not back:
             return []  # the dialogue rules answer it (distress, why, cancel, restart); the form resumes after
         base, rules = knowledge_store().current(), load_rules()
@@ -226,6 +237,8 @@ class ActionRestartEligibility(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
+        if restart_answers_the_check(tracker):
+            return []  # « autre », « zéro »: the answer to the question asked; the form reads it next
         messages = knowledge_store().current().dialogue.eligibilite
         dispatcher.utter_message(text=messages.restarted)
         return [SlotSet(SITUATION_SLOT, None), SlotSet(AID_SLOT, None), SlotSet(CHECK_SLOT, None)]

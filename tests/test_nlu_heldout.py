@@ -44,7 +44,7 @@ def test_answers_users_get_on_heldout(model, tmp_path):
     # (the browser tests keep one running) gets in the way.
     result = subprocess.run([sys.executable, "-m", "bot.cli.evaluate", "--model", str(model), "--test", str(HELDOUT),
                              "--out", str(tmp_path / "quality.md"), "--json", str(tmp_path / "quality.json"),
-                             "--distress", str(tmp_path / "none.yml")], capture_output=True, text=True)
+                             "--no-distress"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]
     report = SimpleNamespace(**json.loads((tmp_path / "quality.json").read_text()))
     assert report.total >= 400

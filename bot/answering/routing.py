@@ -7,9 +7,11 @@
   component bot/rasa_components/situation_router.py sends them to the check.
 """
 
+import re
 from typing import Mapping, Optional
 
 from bot.answering.decision import decide, selector_ranking
+from bot.nlu.normalize import fold
 from bot.situation.model import NOT_FOR_RULES
 from bot.situation.vocabulary import UNKNOWN, rule_name
 
@@ -45,21 +47,35 @@ def facts_stated(reading) -> int:
                 if fact.value != UNKNOWN and rule_name(fact.subject, fact.name) not in NOT_FOR_RULES})
 
 
+# « je fais quoi pour m'inscrire ? », « au bout de combien de temps… ? », « ça m'aide pour mon classement ? »:
+# a question on how things work, which a fact said in passing does not turn into an eligibility check.
+HOW_IT_WORKS = re.compile(r"(?<![\w])(?:comment|je fais quoi|on fait quoi|que (?:dois|faut)|quelles? (?:sont les )?(?:etapes|"
+                          r"demarches|pieces|papiers)|combien de temps|au bout de combien|delai|jusqu'a quand|lister|"
+                          r"c'est quoi|qu'est-ce (?:que c'est|qu'un|qu'une)|pourquoi|pk|qui (?:choisit|decide)|sur quelle base|"
+                          r"(?:ca|cela) (?:m'aide|aide|compte|joue) pour)(?![\w])")
+
+
+def asks_how_it_works(text: str) -> bool:
+    return bool(HOW_IT_WORKS.search(fold(text or "").replace("’", "'")))
+
+
 def asks_about_own_situation(parse: dict, facts: int, aid: Optional[str], screening: bool, for_self: bool,
-                             firm: float, min_facts: int, min_facts_when_firm: int) -> bool:
+                             firm: float, min_facts: int, min_facts_when_firm: int, how: bool = False) -> bool:
     """True when a message sent elsewhere is really about the person's eligibility.
 
     A request for every aid (« à quoi j'ai droit ? ») is one, and so is a personal question with an aid
     named (« je peux en bénéficier ? ») or with `min_facts` (« 25 ans au chômage, vous pouvez m'aider ? »);
     otherwise the message must state facts: `min_facts`, or one with an aid named, or
     `min_facts_when_firm` when the selector firmly ties it to an entry (« je suis en CDI, comment acheter
-    un appartement ? » stays a question).
+    un appartement ? » stays a question); a question on how things work (`how`) never is.
     """
     intent = ((parse or {}).get("intent") or {}).get("name")
     if intent not in SITUATION_INTENTS:
         return False
     if screening or (aid and for_self) or (for_self and facts >= min_facts):
         return True
+    if how:
+        return False
     ranking = selector_ranking(parse)
     if ranking and ranking[0][2] >= firm:
         return facts >= min_facts_when_firm

@@ -8,6 +8,7 @@ reads the tracker, calls these two functions and turns their result into events.
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, List, Optional, Sequence, Tuple
 
@@ -16,6 +17,7 @@ from bot.dialogue.planner import ASK, CONFIRM, DONE, SCREENING, Step, next_step,
 from bot.dialogue.answers import option_chosen
 from bot.dialogue.turn import CheckState, after_question, understand
 from bot.eligibility import replies
+from bot.nlu.normalize import fold
 from bot.rules import AIDS, UNDETERMINED
 from bot.situation.model import DERIVED, Situation
 
@@ -171,3 +173,17 @@ def model_alarm_is_an_answer(text: str, by_model: bool, score: float, state: Che
     """A distress alarm of the classifier alone, not sure enough, on what reads as the answer asked."""
     return (by_model and score < ANSWER_DISTRESS_SURE
             and answers_the_question(text, state, situation, rules, reader, derive, staff, today))
+
+
+# « autre » (the « Autre contrat » choice) or « zéro » read as « start again »: an answer, unless the
+# message says to start again in so many words.
+EXPLICIT_RESTART = re.compile(r"recommenc|nouvelle (?:simulation|situation)|repart|reprendre|autre (?:personne|dossier|"
+                              r"famille|menage|cas|situation|simulation)|reset|effac|remise a zero|refai|depuis le debut|"
+                              r"du debut|a zero", re.I)
+
+
+def restart_is_an_answer(text: str, state: CheckState, situation: Situation, rules, reader, derive,
+                         staff: bool = False, today: Optional[dt.date] = None) -> bool:
+    """A « start again » of the classifier that reads as the answer to the pending question."""
+    return not EXPLICIT_RESTART.search(fold(text or "")) and answers_the_question(
+        text, state, situation, rules, reader, derive, staff, today)

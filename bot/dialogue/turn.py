@@ -23,7 +23,7 @@ from bot.dialogue.answers import answer_to, is_unknown, option_chosen
 from bot.eligibility.replies import CONFIRM_FACT
 from bot.nlu.quantities import extract
 from bot.situation.model import ANSWERED, CONFIRMED, CORRECTED, Situation, from_reading
-from bot.situation.vocabulary import UNKNOWN
+from bot.situation.vocabulary import PARTNER_SUFFIX, UNKNOWN
 
 CORRECTION = re.compile(r"^\s*(?:non|nan|pardon|erreur|en fait|plut[oô]t|correction|je me suis tromp[ée]e?|"
                         r"je voulais dire|oups|attends?|euh non)\b[\s,:!.]*", re.I)
@@ -92,6 +92,23 @@ def payload_answer(payload: Any) -> Optional[Tuple[str, Any]]:
     return button_answer(entities.get("reponse")) if isinstance(entities, dict) else None
 
 
+NUMERIC = ("int", "float")
+FIRST_PERSON = re.compile(r"(?<![\w'])(?:je|j'|moi|mon|ma|mes)(?![\w'])", re.I)
+
+
+def _said_of_the_partner_asked(text, asking, before: Situation, situation: Situation, stated, derive):
+    """« 33 ans » to « how old is the other person? » is the partner's age: the reader, who does not know the
+    question, gave it to the person; unless the message speaks of oneself (« moi j'ai 35 ans »)."""
+    if asking is None or not asking.name.endswith(PARTNER_SUFFIX) or FIRST_PERSON.search(text or ""):
+        return situation, stated
+    own = asking.name[:-len(PARTNER_SUFFIX)]
+    if own not in stated or asking.name in stated:
+        return situation, stated
+    value, earlier = situation.facts[own].value, before.facts.get(own)
+    situation = situation.without(own) if earlier is None else situation.with_fact(own, earlier.value, earlier.source)
+    return derive(situation.with_fact(asking.name, value, ANSWERED)), [asking.name if n == own else n for n in stated]
+
+
 def understand(text: str, intent: Optional[str], button: Optional[Tuple[str, Any]], state: CheckState,
                situation: Situation, reader, catalogue, derive, staff: bool = False,
                today: Optional[dt.date] = None) -> Optional[Turn]:
@@ -118,6 +135,7 @@ def understand(text: str, intent: Optional[str], button: Optional[Tuple[str, Any
     situation = from_reading(situation, reading, catalogue, derive)
     stated = [name for name, fact in situation.facts.items()
               if before.facts.get(name) != fact and fact.source != "deduit"]
+    situation, stated = _said_of_the_partner_asked(text, asking, before, situation, stated, derive)
     turn = Turn(situation, "answer" if stated else "nothing", stated=stated)
 
     correction = CORRECTION.match(text)
@@ -130,8 +148,11 @@ def understand(text: str, intent: Optional[str], button: Optional[Tuple[str, Any
                 turn.situation = derive(before.with_fact(previous.name, checked, CORRECTED))
                 turn.kind, turn.corrected = "correction", previous.name
                 return turn
+    # « 1100 net » to « how much housing allowance? » says the income, not the allowance: a number the
+    # reader gave to another fact is not also the answer to the question asked.
+    numbers_taken = any(catalogue[name].type in NUMERIC for name in stated if name in catalogue)
     if asking is not None and asking.name not in stated:
-        value = answer_to(asking, text, reader.lexicon)
+        value = None if asking.type in NUMERIC and numbers_taken else answer_to(asking, text, reader.lexicon)
         if value is not None:
             checked, error = catalogue.validate(asking.name, value)
             if error and state.tries >= MAX_TRIES:

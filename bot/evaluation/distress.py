@@ -20,6 +20,7 @@ from typing import Callable, Dict, List, Sequence, Tuple
 import yaml
 
 from bot.evaluation.dataset import read_examples
+from bot.safety.classifier import urgent
 
 DISTRESS_INTENT = "detresse"
 SITUATION_ENTITY = "situation_detresse"
@@ -80,7 +81,7 @@ def texts_of(path: Path, extract: Callable[[dict], List[str]]) -> List[str]:
 
 
 def _messages(data: dict) -> List[str]:
-    return [m["text"] for m in data.get("messages") or []]
+    return [m["text"] for m in data.get("messages") or [] if not urgent(m)]
 
 
 def _turns(data: dict) -> List[str]:
@@ -105,7 +106,7 @@ def ordinary_sets(base, root: Path = Path(".")) -> Dict[str, Tuple[str, List[str
         "tests/personas (ouvertures)": ("en périmètre, jamais entraîné",
                                         texts_of(tests / "personas/personas.yml", _openings)
                                         + texts_of(tests / "personas/screening.yml", _openings)),
-        "tests/safety/near_miss.yml": ("quasi-détresse, jamais entraîné", read_distress_items(tests / "safety/near_miss.yml")[1]
+        "tests/safety/near_miss.yml": ("quasi-détresse, mise au point", read_distress_items(tests / "safety/near_miss.yml")[1]
                                        if (tests / "safety/near_miss.yml").is_file() else []),
     }
     return {name: value for name, value in sets.items() if value[1]}

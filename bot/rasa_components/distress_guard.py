@@ -30,7 +30,7 @@ from bot.knowledge.loader import DISTRESS_FILE, parse_yaml, validate_model
 from bot.knowledge.schema import DistressFile
 from bot.nlu.training_data import ANSWER_KEY, DISTRESS_INTENT
 from bot.rasa_components.text_normalizer import ORIGINAL_TEXT
-from bot.safety.classifier import DistressClassifier
+from bot.safety.classifier import DistressClassifier, ordinary_situations
 from bot.safety.distress import DistressDetector
 
 logger = logging.getLogger(__name__)
@@ -81,10 +81,14 @@ class DistressGuard(GraphComponent):
     def get_default_config() -> Dict[Text, Any]:
         # `threshold`: the classifier's probability of distress above which it decides alone;
         # `sure`: the probability it needs in a message that asks about the aids or their rules;
+        # `told`: the probability needed by what such a message tells beside its question;
         # `question_veto`: an entry-selector probability for an ordinary entry at which the message is
-        # read as that question (cues still fire); `C`: the classifier's regularisation.
+        # read as that question (cues still fire); `C`: the classifier's regularisation;
+        # `ordinary_situations`: files of annotated situation descriptions (the situation reader's dev
+        # sets) learnt as ordinary messages, the urgent ones left out.
         # Chosen on the dev sets (tests/safety/distress_dev*.yml), never on the held-out ones.
-        return {"threshold": 0.5, "sure": 0.85, "question_veto": 0.5, "C": 30.0}
+        return {"threshold": 0.5, "sure": 0.85, "told": 0.85, "question_veto": 0.5, "C": 30.0,
+                "ordinary_situations": []}
 
     def __init__(self, config: Dict[Text, Any], model_storage: Optional[ModelStorage] = None,
                  resource: Optional[Resource] = None, classifier: Optional[DistressClassifier] = None):
@@ -108,7 +112,8 @@ class DistressGuard(GraphComponent):
         return cls(config, model_storage, resource, classifier)
 
     def train(self, training_data: TrainingData) -> Resource:
-        """Distress phrasings by situation against every other phrasing and detresse.yml's `ordinaires`."""
+        """Distress phrasings by situation against every other phrasing, detresse.yml's `ordinaires` and
+        the annotated situation descriptions of `ordinary_situations`."""
         distress, ordinary = [], []
         for example in training_data.intent_examples:
             text = example.get(TEXT)
@@ -122,6 +127,8 @@ class DistressGuard(GraphComponent):
         path = _knowledge_dir() / DISTRESS_FILE
         if path.is_file():
             ordinary += _read_distress_file(path).ordinaires
+        for name in self._config["ordinary_situations"]:
+            ordinary += ordinary_situations(Path(name))
         classifier = DistressClassifier(c=float(self._config["C"])).fit(distress, ordinary)
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(classifier, directory / MODEL_FILE)
@@ -151,9 +158,11 @@ class DistressGuard(GraphComponent):
             text = message.get(ORIGINAL_TEXT) or message.get(TEXT) or ""
             match = detector.detect(text, scorer, float(self._config["threshold"]),
                                     self._question_confidence(message), float(self._config["question_veto"]),
-                                    float(self._config["sure"]))
-            if match is None and text != (message.get(TEXT) or ""):
-                match = detector.detect(message.get(TEXT) or "")  # cues on the normalised text too
+                                    float(self._config["sure"]), float(self._config["told"]))
+            if match is None and text != (message.get(TEXT) or ""):  # SMS spellings: the normalised text too
+                match = detector.detect(message.get(TEXT) or "", scorer, float(self._config["threshold"]),
+                                        self._question_confidence(message), float(self._config["question_veto"]),
+                                        float(self._config["sure"]), float(self._config["told"]))
             if match is None:
                 self._demote_unconfirmed_distress(message)
                 continue

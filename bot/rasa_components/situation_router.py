@@ -21,7 +21,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.answering.routing import ELIGIBILITY_INTENT, asks_about_own_situation, facts_stated
+from bot.answering.routing import ELIGIBILITY_INTENT, asks_about_own_situation, asks_how_it_works, facts_stated
 from bot.eligibility.aids import SCREENING, asks_for_self, detect_aid
 from bot.rasa_components.text_normalizer import ORIGINAL_TEXT
 from bot.rules.ruleset import default_knowledge_dir
@@ -70,7 +70,8 @@ class SituationRouter(GraphComponent):
             return
         if not asks_about_own_situation(parse, facts_stated(reading), aid if aid != SCREENING else None,
                                         aid == SCREENING, asks_for_self(text), float(self._config["firm"]),
-                                        int(self._config["min_facts"]), int(self._config["min_facts_when_firm"])):
+                                        int(self._config["min_facts"]), int(self._config["min_facts_when_firm"]),
+                                        asks_how_it_works(text)):
             return
         message.set(ROUTED_FROM, parse["intent"], add_to_output=True)
         message.set(INTENT, {"name": ELIGIBILITY_INTENT, "confidence": 1.0}, add_to_output=True)

@@ -8,11 +8,26 @@ against what users actually send, the model learns that « je veux vérifier si 
 a request, not a cry for help.
 """
 
+from pathlib import Path
 from typing import Iterable, List, Optional, Sequence, Tuple
+
+import yaml
 
 from bot.nlu.selector import LinearSelector
 
 ORDINARY = "__ordinaire__"
+
+
+def urgent(message: dict) -> bool:
+    """Annotated as urgent now (eviction date, cut-off, nowhere to sleep): not an ordinary message."""
+    return any((facts or {}).get("urgence") is True for facts in (message.get("facts") or {}).values()
+               if isinstance(facts, dict))
+
+
+def ordinary_situations(path: Path) -> List[str]:
+    """The annotated situation descriptions of a file (`messages: - text: … facts: …`), urgent ones left out."""
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    return [m["text"] for m in data.get("messages") or [] if m.get("text") and not urgent(m)]
 
 
 class DistressClassifier:

@@ -37,6 +37,13 @@ def _plain(text: str) -> str:
 
 QUESTION = re.compile(r"\?|\b(?:est[\s-]ce|comment|combien|quel(?:le)?s?|quand|peut[\s-]on|puis[\s-]je|ai[\s-]je|"
                       r"suis[\s-]je|dois[\s-]je|c'est quoi|qu'est[\s-]ce)\b")
+SENTENCE_END = re.compile(r"(?<=[.;!?:])\s+|(?<=[;!?:])(?=\S)")  # each sentence keeps its « ? »
+
+
+def _word_count(text: str) -> int:
+    return len(re.findall(r"[\w']+", text))
+
+
 # `*` stands for any one word, `<annee>` for a year written in digits (1990, 2021…).
 WILDCARDS = {"*": r"[\w']+", "<annee>": r"(?:19|20)\d\d"}
 
@@ -133,13 +140,13 @@ class DistressDetector:
 
     def detect(self, text: str, scorer: Optional[Scorer] = None, threshold: float = 0.5,
                question_confidence: float = 0.0, question_veto: float = 1.0,
-               sure: float = 1.0) -> Optional[DistressMatch]:
+               sure: float = 1.0, told: float = 1.0) -> Optional[DistressMatch]:
         """The distress situation of a message, or None (ordinary message, or no danger now).
 
         Without a cue, the classifier decides when its score reaches `threshold`, unless the message
         is an ordinary question: the entry selector firmly reads it as one (`question_confidence` ≥
         `question_veto`), or it asks about the aids or their rules, and then only a score of `sure`
-        or more counts.
+        or more counts, or a score of `told` for what the message tells beside its question.
         """
         if self.framing.reason_no_danger(text):
             return None
@@ -151,8 +158,22 @@ class DistressDetector:
         score, situation = scorer(text)
         # A question about the aids, or a short reply (« depuis 2 ans », the answer to a question of a
         # check), needs a sure classifier: few words give it too little to go on.
-        short = len(re.findall(r"[\w']+", text)) < MIN_WORDS
-        needed = max(threshold, sure) if short or self.framing.asks_about_the_aids(text) else threshold
+        short = _word_count(text) < MIN_WORDS
+        asks = self.framing.asks_about_the_aids(text)
+        needed = max(threshold, sure) if short or asks else threshold
         if situation and score >= needed and not self.cancelled(situation, text):
+            return DistressMatch(situation, "", by="modele", score=score)
+        if asks and not short:
+            return self._told_beside_the_question(text, scorer, told)
+        return None
+
+    def _told_beside_the_question(self, text: str, scorer: Scorer, threshold: float) -> Optional[DistressMatch]:
+        """What the message tells besides its question about the aids, scored alone (« il me frappe, ce
+        soir je pars. Visale peut-il… ? »): the question's words no longer drown the danger."""
+        told = " ".join(s for s in SENTENCE_END.split(text) if s.strip() and not self.framing.asks_about_the_aids(s))
+        if _word_count(told) < MIN_WORDS or told.strip() == text.strip():
+            return None
+        score, situation = scorer(told)
+        if situation and score >= threshold and not self.cancelled(situation, text):
             return DistressMatch(situation, "", by="modele", score=score)
         return None

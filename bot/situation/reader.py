@@ -77,16 +77,18 @@ AGE = re.compile(r"(?:(?<![\w'])(?:j'en ai|jen ai|(?:il|elle|on) en a)\s+(\d{1,2
                  r"(?<![\w])(\d{1,2})\s*(?:ans|an|a)(?![\w'])(?!\s+(?:d'anciennete|de (?:cdi|cdd|contrat|boite|maison))))")
 YEARS_DURATION = re.compile(r"(?:depuis|il y a|y a|ya|pendant|ca fait|cela fait|voila)\s+(?:plus de |presque |environ |bientot )?"
                             + NUM + r"\s*(ans|an|annees?|mois|semaines?|jours?)(?![\w])(\s+et demi)?")
-CONTRACT_LENGTH = re.compile(r"(?:cdd|contrat|mission|interim|stage)\s+(?:de|d'une duree de|d'un)?\s*" + NUM
-                             + r"\s*(mois|ans?|semaines?)(?![\w])")
+CONTRACT_LENGTH = re.compile(r"(?:cdd|contrat|mission|interim)(?:\s+(?:etudiant|saisonnier|actuelle?|court|long))?"
+                             r"\s+(?:de|d'une duree de|d'un|d'|pour|pr)?\s*" + NUM + r"\s*(mois|ans?|semaines?)(?![\w])")
+CONTRACT_YEAR = re.compile(r"(?:cdd|contrat|mission)(?:\s+\w+)?\s+d'(?:un an|une annee)(?![\w])")
 HEADCOUNT = re.compile(r"(?<![\w])(\d{1,6})\s*(?:salaries|salarie|employes|employe|personnes|pers|collaborateurs|"
                        r"gars|agents|sal)(?![\w])")
 COMPANY_OF = re.compile(r"(?:boite|entreprise|societe|structure|pme|tpe|sarl|sas|employeur|magasin|agence|"
                         r"restaurant|usine)\s+(?:de|d'environ|d'a peu pres|d'une?)?\s*(\d{1,6})(?!\s*(?:km|€|e\b|euros|mois|ans))(?![\d\w])")
 DISTANCE = re.compile(NUM + r"\s*(?:km|kms|kilometres?|bornes)(?![\w])")
 TRAVEL = re.compile(r"(?<![\w])(\d{1,2})\s*(?:h|heures?)\s*(\d{1,2})?(?![\w])(?:\s*(?:min|minutes?|mn))?|(?<![\w])(\d{1,3})\s*(?:min|minutes?|mn)(?![\w])")
-DATE = re.compile(r"(?:le\s+)?(\d{1,2}|1er|premier)\s+(" + "|".join(MONTHS_FR) + r")(?:\s+(20\d\d))?")
-MONTH_ONLY = re.compile(r"(?:en|depuis|mois d'|debut|fin|courant)\s+(" + "|".join(MONTHS_FR) + r")(?:\s+(20\d\d))?")
+AFTER_RENT = re.compile(r"(?:loyer|paie|paye|t\d|studio|appart\w*)\W+(?:de |a )?\d{3,4}\s*(?:€|e|euros?|cc|hc)?\s+$")
+DATE = re.compile(r"(?:le\s+)?(?<![\d.,])(\d{1,2}|1er|premier)\s+(" + "|".join(MONTHS_FR) + r")(?![\w])(?:\s+(20\d\d))?")
+MONTH_ONLY = re.compile(r"(?:en|depuis|mois d'|debut|fin|courant)\s+(" + "|".join(MONTHS_FR) + r")(?![\w])(?:\s+(20\d\d))?")
 RELATIVE = [(re.compile(r"le mois dernier|mois passe"), 1.0), (re.compile(r"la semaine derniere"), 0.2),
             (re.compile(r"l'an dernier|l'annee derniere"), 12.0), (re.compile(r"hier|avant-hier|ce matin"), 0.0)]
 
@@ -130,7 +132,8 @@ MUTATION_CONTEXT = re.compile(r"mute|mutee|mutation")
 # titularisation, are not the time in the current job.
 NOT_TENURE = re.compile(r"(?:chomage|chomeur|chomeuse|sans emploi|sans travail|demandeu\w+ d'emploi|rsa|au foyer|en arret|"
                         r"plus de (?:travail|boulot|taff|job)|perdu|licencie\w*|liquidation|fermeture|etait|etais|avait|"
-                        r"titularise\w*|retraite|invalidite|france travail|pole emploi|inscrite?|fin de (?:contrat|cdd|mission))"
+                        r"titularise\w*|titulaire|retraite|invalidite|france travail|pole emploi|inscrite?|fin de (?:contrat|cdd|mission)|"
+                        r"nud|numero unique|decede\w*|deces|accident|maladie)"
                         r"\W*(?:[\w'-]+\W+){0,4}$")
 
 BOOLEANS: Sequence[Tuple[str, re.Pattern, bool]] = (
@@ -142,17 +145,21 @@ BOOLEANS: Sequence[Tuple[str, re.Pattern, bool]] = (
                          r"numero d'enregistrement)(?![\w])"), True),
     ("a_nud", re.compile(r"demande de (?:logement social|hlm)(?: (?:deja )?(?:faite|deposee|en cours|enregistree))?"
                          r"|deja (?:fait|depose) (?:une|ma|la) demande"), True),
-    ("promesse_embauche", re.compile(r"promesse d'embauche|promesse d embauche|offre (?:d'emploi )?acceptee|"
+    ("promesse_embauche", re.compile(r"promesse d'embauche|promesse d embauche|promesse dembauche|promesse signee|"
+                                     r"offre (?:d'emploi )?acceptee|"
                                      r"contrat signe pour|je commence (?:un|mon) (?:nouveau )?(?:poste|job|travail|cdi|cdd)"), True),
     ("mutation_recente", re.compile(r"(?<![\w])(?:mute|mutee|mutes|mutation)(?![\w])"), True),
     ("agent_contractuel", re.compile(r"contractuel|contractuelle|vacataire"), True),
     ("agent_contractuel", re.compile(r"titulaire de la fonction publique|fonctionnaire titulaire|titularise|titularisee|"
                                      r"(?<!co)(?<!co-)titulaire(?! du bail)"), False),
-    ("nouvel_emploi_ou_mutation", re.compile(r"(?:pour|suite a|a cause de|grace a) (?:mon|ma|un|une|son|sa|le|la) "
+    ("nouvel_emploi_ou_mutation", re.compile(r"pas (?:lie|liee) (?:a|au) (?:mon |son )?(?:travail|boulot|emploi|job)|"
+                                             r"(?:rien|aucun rapport) a voir avec (?:le|mon|son) (?:travail|boulot|emploi)|"
+                                             r"pour (?:des )?raisons (?:personnelles|familiales)"), False),
+    ("nouvel_emploi_ou_mutation", re.compile(r"(?:pour|suite a|a cause de|grace a) (?:mon|ma|un|une|son|sa|le|la|cette|ce) "
                                              r"(?:nouveau |nouvel |nouvelle )?(?:poste|job|boulot|travail|emploi|embauche|"
                                              r"mutation|cdi|cdd|alternance)|(?:mon|l') (?:entreprise|employeur|boite) "
                                              r"(?:demenage|a demenage|se delocalise)|nouveau (?:poste|boulot|job|travail)|"
-                                             r"nouvel emploi|nouvelle embauche"), True),
+                                             r"nouveau (?:taff|taf)|nouvel emploi|nouvelle embauche"), True),
     ("evenement_difficulte", re.compile(r"impaye|impayes|retard(?:s)? de loyer|(?:mois|loyers?) (?:de loyer )?en retard|"
                                         r"mois de retard|dette(?:s)? (?:de loyer|locative)|de dette|expuls|separation|separe|"
                                         r"separee|divorc|perte d'emploi|perdu (?:mon|son|sa|leur) (?:emploi|travail|boulot|cdi|cdd|job|"
@@ -192,11 +199,16 @@ COUPLE_FALSE = re.compile(r"(?<![\w])(?:celibataire|je vis seule?|vit seule?|viv
                           r"ne (?:vis|vit|vivons) plus avec|mon ex est parti|ma ex est partie|(?:mari|femme|epoux|epouse|conjoint|conjointe|"
                           r"compagnon|compagne) (?:est )?decedee?)(?![\w])")
 INDIVIDUAL_LEASE = re.compile(r"bail individuel|baux individuels|chacun (?:a )?son (?:propre )?bail|chacun son bail")
-HOLDERS = re.compile(r"(?:(\d)|deux|trois|quatre) (?:sur le bail|colocs?|colocataires|a signer|titulaires)|"
-                     r"colocation a (\d|deux|trois|quatre)|seule? sur le bail|nos deux noms sur le bail|a deux sur le bail")
+HOLDERS = re.compile(r"(?:(\d)|deux|trois|quatre) (?:sur le (?:meme )?bail|colocs?|colocataires|a signer|titulaires)|"
+                     r"colocation a (\d|deux|trois|quatre)|seule? sur le bail|je signe seule?|nos deux noms sur le bail|"
+                     r"a deux sur le bail|(?:signe|signer|signons|signent) (?:le|un|notre) (?:meme )?bail (?:ensemble|a deux|"
+                     r"avec (?:ma|mon) (?:copine|copain|conjointe?|compagne|compagnon|femme|mari|coloc\w*))|"
+                     r"(?:allons|vont|va|on va) signer (?:le|un) meme bail|signer le meme bail")
 WORD_NUMBERS = {"deux": 2, "trois": 3, "quatre": 4}
 STUDENT_JOB = re.compile(r"job etudiant|petit boulot|job a cote|je bosse a cote|je travaille a cote|"
-                         r"(?:en|un) stage de|travaille le week-end|contrat etudiant")
+                         r"(?:en|un) stage de|travaille le week-end|contrat etudiant|cdd etudiant|etudiante? salariee?|"
+                         r"job de \d+|baby-?sitting|\d+\s*h(?:eures?)?\s*(?:par|/|a la|la)\s*semaine|"
+                         r"(?<![\w])(?:je |j|il |elle )(?:taff|taffe|bosse|travaille)(?: aussi)? (?:\d+\s*h|chez|a la|au|dans)")
 STUDENT_NO_JOB = re.compile(r"(?:pas|aucun|sans|ni) (?:de |d')?(?:job|boulot|travail|emploi|revenus?|salaire)|"
                             r"je (?:ne )?(?:travaille|bosse) pas|ni salariee?")
 NO_JOB = STUDENT_NO_JOB
@@ -253,6 +265,12 @@ def _num(text: str) -> float:
     return float(text.replace(",", "."))
 
 
+def _last(matches, offset: int) -> int:
+    """Where the last of `matches` ends (plus `offset`, to compare windows that end at the same place), or -1."""
+    ends = [m.end() + offset for m in matches]
+    return ends[-1] if ends else -1
+
+
 def _months_between(earlier: dt.date, later: dt.date) -> float:
     return round((later - earlier).days / 30.44, 1)
 
@@ -287,6 +305,7 @@ class SituationReader:
         original = text or ""
         normalised = self.normalizer.normalize(original) if self.normalizer else original
         normalised = re.sub(r"(?<=\d)\s*k\s*(?=\d)", ".", normalised)      # 2k5 -> 2.5k is handled below
+        normalised = re.sub(r"(?<=\d)(?=(?:net|nets|brut|bruts|cc|hc)(?![\w]))", " ", normalised, flags=re.I)  # 1600net
         with_digits = digits(normalised)
         folded = plain(with_digits)
         folded = re.sub(r"(\d)k(\d)", lambda m: f"{m.group(1)}.{m.group(2)}k", folded)
@@ -300,7 +319,7 @@ class SituationReader:
         found += self._household(folded)
         found += self._unknowns(folded, markers)
         found = [f for f in found if allowed(f.subject, f.name)]  # drops the agent's own facts
-        return Reading(self._dedupe(found), third_person=third)
+        return Reading(_moving_for_the_job(self._dedupe(found), folded), third_person=third)
 
     # -- subjects ----------------------------------------------------------------------------------------
 
@@ -412,6 +431,8 @@ class SituationReader:
             if match.group(2).startswith("semaine"):
                 months = round(_num(match.group(1)) / 4.33, 1)
             add("duree_contrat_mois", months, match.start(), span=match.span(1))
+        for match in CONTRACT_YEAR.finditer(folded):
+            add("duree_contrat_mois", 12.0, match.start(), span=match.span())
         for match in YEARS_DURATION.finditer(folded):
             if not free(*match.span(1)):
                 continue
@@ -504,16 +525,17 @@ class SituationReader:
             # « j'emménage début janvier », « je commence le 5 » speak of what comes; « depuis », « j'ai
             # emménagé », « embauchée en octobre » of what is past: an unqualified date is the next or the
             # last one accordingly.
-            past = re.search(r"depuis|(?<![\w])(?:ai|avons|ont|suis|sommes|sont|(?:il|elle|on|qui|j') ?(?:a|est)) (?:\w+ )?"
-                             r"(?:emmenage|entre|installe|arrive|commence|embauche|signe|demenage)|embauche|le mois dernier|"
-                             r"il y a", before[-40:])
-            future = re.search(r"(?:j'|je |j|on |nous |il |elle )(?:vais |va |allons )?(?:emmenage|entre|rentre|"
-                               r"m'installe|s'installe|demenage|commence|debute|signe|arrive)|prochain|bientot|"
-                               r"a partir du|a compter du|(?<![\w])(?:commence|debute|demarre|commencera|debutera|prend effet)"
-                               r" (?:le|au|en|debut|a partir)\s*$", before[-40:])
-            if year is None and future and not past and date < today:
+            past = _last(re.finditer(r"depuis|(?<![\w])(?:ai|avons|ont|suis|sommes|sont|(?:il|elle|on|qui|j') ?(?:a|est)) "
+                                     r"(?:\w+ )?(?:emmenage|entre|installe|arrive|commence|embauche|signe|demenage)|"
+                                     r"(?<![\w])(?<!promesse d')(?<!promesse d)embauche|le mois dernier|il y a",
+                                     before[-40:]), 20)
+            future = _last(re.finditer(r"(?:j'|je |j|on |nous |il |elle )(?:vais |va |allons )?(?:emmenage|entre|rentre|"
+                                       r"m'installe|s'installe|demenage|commence|debute|signe|arrive)|prochain|bientot|"
+                                       r"promesse|a partir du|a compter du|(?<![\w])(?:commence|debut|debute|demarre|"
+                                       r"commencera|debutera|prend effet)(?: (?:le|au|en|debut|a partir))?\s*$", before[-60:]), 0)
+            if year is None and future > past and date < today:
                 date = date.replace(year=today.year + 1)
-            elif year is None and past and date > today:
+            elif year is None and past > future and date > today:
                 date = date.replace(year=today.year - 1)
             months = _months_between(date, today) if date <= today else 0.0
             if re.search(r"jusqu'|fin de|termine|finit|expire|(?:avant|apres) le", before[-25:]) or NOT_TENURE.search(
@@ -839,7 +861,9 @@ class SituationReader:
                 capitalised = original[start:start + 1].isupper()
                 if length == 1 and (len(name) < 3 or (commune_key(name) in self.lexicon.not_communes and not capitalised)):
                     continue
-                prep = LOCATION_PREP.search(folded[max(0, start - 25):start])
+                prep = LOCATION_PREP.search(folded[max(0, start - 25):start]) or (
+                    length == 1 and AFTER_RENT.search(folded[max(0, start - 20):start]) and name not in MONTHS_FR
+                    and commune_key(name) not in self.lexicon.not_communes)  # « loyer 650 marseille »
                 if not prep and not capitalised:
                     continue
                 if name in AMBIGUOUS_COMMUNES and not capitalised:
@@ -917,7 +941,7 @@ class SituationReader:
             text = holders.group(0)
             if "seul" in text:
                 count = 1
-            elif "deux noms" in text or "a deux" in text:
+            elif "deux noms" in text or "a deux" in text or "sign" in text:
                 count = 2
             else:
                 token = holders.group(1) or holders.group(2) or re.match(r"\w+", text).group(0)
@@ -969,7 +993,8 @@ class SituationReader:
 
     @staticmethod
     def _dedupe(facts: List[ReadFact]) -> List[ReadFact]:
-        """One value per (subject, fact): an unknown or a first statement wins over later repeats."""
+        """One value per (subject, fact): an unknown or a first statement wins over later repeats (a transfer
+        dated too long ago wins over the word « muté »)."""
         chosen: Dict[Tuple[str, str], ReadFact] = {}
         for fact in sorted(facts, key=lambda f: f.start):
             key_ = (fact.subject, fact.name)
@@ -977,10 +1002,32 @@ class SituationReader:
                 chosen[key_] = fact
             elif fact.value == UNKNOWN:
                 chosen[key_] = fact
+            elif fact.name == "mutation_recente" and fact.value is False:
+                chosen[key_] = fact  # « mutée il y a deux ans »: the dated transfer is not recent
         for (subject, name), fact in list(chosen.items()):
             if name == "a_nud" and fact.value is True and (MENAGE, "a_nud") in chosen and chosen[(MENAGE, "a_nud")] is not fact:
                 continue
         return sorted(chosen.values(), key=lambda f: f.start)
+
+
+MOVING = re.compile(r"demenag|je quitte|on quitte|(?:il|elle) quitte|m'install|s'install|(?<![\w])je vis a|je viens de(?! \w+er)|"
+                    r"jviens de|(?<![\w])(?:j'habite|j'habitais|il habite|elle habite)")
+NEW_JOB = re.compile(r"(?<![\w])(?:mute|mutee|mutation|embauche|embauchee|je commence|il commence|elle commence|"
+                     r"vais commencer|va commencer|nouveau poste|nouvel emploi|premier emploi)(?![\w])")
+
+
+def _moving_for_the_job(facts: List[ReadFact], folded: str) -> List[ReadFact]:
+    """A new job or a transfer, and a move away from where the person lives (a distance, the commune left):
+    the move is for the job (« muté à Toulouse, je viens de Lille »), unless the message said otherwise."""
+    if any(f.name == "nouvel_emploi_ou_mutation" for f in facts) or not MOVING.search(folded):
+        return facts
+    moved = {f.subject for f in facts if f.name in ("distance_km", "commune_precedente")}
+    job = {f.subject for f in facts if (f.name in ("mutation_recente", "promesse_embauche") and f.value is True)}
+    start = next((m.start() for m in NEW_JOB.finditer(folded)), None)
+    if not moved or (not job and start is None):
+        return facts
+    subject = PERSONNE
+    return facts + [ReadFact(subject, "nouvel_emploi_ou_mutation", True, INFERRED, start or 0)]
 
 
 _current: Dict[str, Tuple[tuple, SituationReader]] = {}

@@ -45,6 +45,24 @@ def test_an_answer_sets_the_fact_asked_and_the_other_facts_stated():
         "age": 24, "situation_pro": "alternant"}
 
 
+def test_a_number_read_as_another_fact_does_not_also_answer_the_question():
+    result = turn("1100 net", asking="apl_mensuelle")
+    assert (result.kind, result.answered, result.stated) == ("answer", None, ["revenu_mensuel_net"])
+    assert {k: v for k, v in result.situation.rule_facts().items() if k != "nb_titulaires_bail"} == {
+        "revenu_mensuel_net": 1100}
+    assert turn("200", asking="apl_mensuelle").situation.rule_facts()["apl_mensuelle"] == 200
+
+
+def test_an_age_given_to_the_partner_question_is_the_partner_age():
+    before = situation(age=35, en_couple=True)
+    result = turn("33 ans", asking="age_conjoint", before=before)
+    assert (result.kind, result.answered) == ("answer", "age_conjoint")
+    facts = result.situation.rule_facts()
+    assert (facts["age"], facts["age_conjoint"]) == (35, 33)
+    own = turn("moi j'ai 36 ans", asking="age_conjoint", before=before)
+    assert own.situation.rule_facts()["age"] == 36 and "age_conjoint" not in own.situation.rule_facts()
+
+
 def test_je_ne_sais_pas_records_an_unknown_fact():
     result = turn("aucune idée", asking="taille_entreprise")
     assert result.kind == "unknown" and result.situation.facts["taille_entreprise"].value == UNKNOWN
@@ -165,3 +183,31 @@ def test_a_new_check_says_which_facts_it_keeps_from_the_last_one():
     assert [r.text for r in second.replies] == [
         replies.intro("visale", base, RULES).text + "\n\n" + messages.kept_facts.format(faits="âge : 24 ans"),
         RULES.render(RULES.facts["bail_signe"].question)]
+
+
+@pytest.mark.parametrize("text, asking, expected", [
+    ("autre", "type_contrat", True),                 # the « Autre contrat » choice, not « une autre personne »
+    ("zéro", "apl_mensuelle", True),
+    ("on recommence", "type_contrat", False),
+    ("nouvelle simulation", "apl_mensuelle", False),
+    ("autre", None, False),                          # nothing asked: a request to start again
+])
+def test_a_start_again_that_answers_the_question_is_the_answer(text, asking, expected):
+    from bot.dialogue.conversation import restart_is_an_answer
+    state = CheckState(target="visale", asking=asking,
+                       options=[("CDI", '/informer{"reponse": "type_contrat:\\"cdi\\""}'),
+                                ("Autre contrat", '/informer{"reponse": "type_contrat:\\"autre\\""}')]
+                       if asking == "type_contrat" else [])
+    assert restart_is_an_answer(text, state, Situation(), RULES, READER, derived, today=TODAY) is expected
+
+
+@pytest.mark.parametrize("text, score, expected", [
+    ("je ne connais pas son salaire, il ne me l'a pas dit", 0.74, True),
+    ("je ne connais pas son salaire, il ne me l'a pas dit", 0.99, False),   # the classifier is sure: distress
+    ("on dort dans la voiture depuis hier", 0.80, False),                   # not an answer to the question
+])
+def test_a_model_alarm_on_the_answer_asked_is_the_answer(text, score, expected):
+    from bot.dialogue.conversation import model_alarm_is_an_answer
+    state = CheckState(target="visale", asking="revenu_mensuel_net")
+    assert model_alarm_is_an_answer(text, True, score, state, Situation(), RULES, READER, derived,
+                                    today=TODAY) is expected

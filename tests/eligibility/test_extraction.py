@@ -1,7 +1,7 @@
 """Facts read from messages (bot.situation.reader) and answers to the question asked (bot.dialogue.answers).
 
 Every assertion compares the whole result: a spurious fact fails the test as surely as a missing one.
-The figures on the annotated sets written apart from the code are in tests/eligibility/test_extraction_sets.py.
+The figures on the annotated sets written apart from the code are measured by `make quality` (docs/quality.md).
 """
 
 import datetime as dt
@@ -52,6 +52,23 @@ def read(text, staff=False):
                    "periode_essai": True}}),
     ("je veux vérifier si je suis éligible", {}),
     ("bonjour", {}),
+    ("ma mutation date d'il y a 7 mois", {"personne": {"mutation_recente": False}}),
+    ("g une promesse dembauche en cdi, je commence le 4 janvier",
+     {"personne": {"promesse_embauche": True, "type_contrat": "cdi"}}),
+    ("ma coloc et moi on signe le bail ensemble", {"menage": {"nb_titulaires_bail": 2}}),
+    ("je déménage de Lille à Rennes, muté par mon entreprise",
+     {"menage": {"commune_precedente": "Lille", "commune": "Rennes"},
+      "personne": {"situation_pro": "salarie", "mutation_recente": True, "nouvel_emploi_ou_mutation": True}}),
+    ("je déménage de Bayonne à Pau pour me rapprocher de ma mère, ce n'est pas lié au travail",
+     {"menage": {"commune_precedente": "Bayonne", "commune": "Pau"}, "personne": {"nouvel_emploi_ou_mutation": False}}),
+    ("je suis en cdd d'un an", {"personne": {"situation_pro": "salarie", "type_contrat": "cdd", "duree_contrat_mois": 12}}),
+    ("étudiante en licence, je bosse 12h par semaine à la boulangerie",
+     {"personne": {"situation_pro": "etudiant", "etudiant_salarie": True, "secteur_employeur": "prive"}}),
+    ("il a un NUD depuis 3 ans", {"menage": {"a_nud": True}}),
+    ("slt 27a interim 1600net loyer 650cc marseille visale?",
+     {"personne": {"age": 27, "type_contrat": "interim", "situation_pro": "salarie", "revenu_mensuel_net": 1600},
+      "menage": {"loyer_charges_comprises": 650, "commune": "Marseille"}}),
+    ("depuis le 15 mars", {}),
 ])
 def test_facts_stated_in_a_message(text, expected):
     assert read(text) == expected

@@ -1,6 +1,6 @@
 """Run the personas against the library (bot.dialogue.conversation), in process: fast, no servers.
 
-    .venv/bin/python -m tests.personas.run_library [--only ID] [--verbose]
+    .venv/bin/python -m tests.personas.run_library [--only ID] [--verbose] [--files personas_final.yml]
 
 The same personas run end to end against the real Rasa and action servers in tests/personas/test_personas.py
 (`make personas`); this runner is the quick loop for developers and prints the same table.
@@ -31,9 +31,9 @@ FILES = ("personas.yml", "screening.yml")
 MAX_TURNS = 25
 
 
-def load_personas() -> List[Persona]:
+def load_personas(files=FILES) -> List[Persona]:
     personas = []
-    for name in FILES:
+    for name in files:
         data = yaml.safe_load((HERE / name).read_text(encoding="utf-8"))
         personas += [Persona.from_yaml(item) for item in data["personas"]]
     return personas
@@ -85,6 +85,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--only")
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--files", nargs="+", default=list(FILES),
+                        help="persona files of tests/personas (personas_final.yml: once, at the end)")
     args = parser.parse_args(argv)
     base, rules = load_knowledge("knowledge"), load_rules()
     reader = SituationReader.from_knowledge(Path("knowledge"))
@@ -92,7 +94,7 @@ def main(argv=None) -> int:
     today = dt.date(2026, 12, 2)
     right = total = 0
     extra_questions = {"single": [], "screening": []}
-    for persona in load_personas():
+    for persona in load_personas(args.files):
         if args.only and persona.id != args.only:
             continue
         persona.zone = region_of(persona.facts.get("commune"), communes)

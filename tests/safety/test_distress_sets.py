@@ -1,8 +1,9 @@
-"""Distress detection on every set, at the decision the user sees, with the targets of docs/quality.md.
+"""Distress detection on every tuning set, at the decision the user sees, with the targets of docs/quality.md.
 
 Targets: recall 1.0 on every distress set; no false alarm on the in-scope phrasings (FAQ, eligibility,
 held-out, follow-ups, extraction sets, personas' openings); at most 1 % on the near-miss sets.
-The dev sets were used to tune the detector; near_miss.yml and distress_final.yml never were.
+These sets were used to tune the detector (distress_final.yml and near_miss.yml since CI printed their
+failures on 2026-12-02). The held-out distress_final2.yml is scored by `make quality`, never here.
 """
 
 import json
@@ -23,7 +24,7 @@ def scores(tmp_path_factory):
         pytest.fail(f"{DEFAULT_MODEL} is missing: run the tests with `make test` (it trains first).")
     out = tmp_path_factory.mktemp("distress") / "distress.json"
     result = subprocess.run([sys.executable, "-m", "bot.cli.evaluate", "--model", str(DEFAULT_MODEL),
-                             "--distress-only", "--distress-final", "--distress-json", str(out)],
+                             "--distress-only", "--distress-json", str(out)],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(out.read_text())

@@ -125,3 +125,17 @@ def test_a_cue_may_hold_an_adverb_but_never_a_negation():
     detector = DistressDetector({"suicide": ["pense à me tuer", "vais me tuer"]})
     assert detector.detect("je pense sérieusement à me tuer").situation == "suicide"
     assert detector.detect("je vais pas me tuer pour ce dossier") is None
+
+
+def test_what_a_message_tells_beside_its_question_about_the_aids_is_scored_alone():
+    detector = DistressDetector({}, framing=Framing(aid_words=["visale"]))
+    danger = "il me frappe tous les soirs et je dois partir ce soir avec les petits"
+
+    def scorer(text):  # the danger alone is clear; the question's words drown it
+        return (0.9, "violences") if text.strip(" .") == danger else (0.6, "violences")
+
+    message = f"{danger}. Visale peut-il garantir un studio vite ?"
+    found = detector.detect(message, scorer, 0.5, sure=0.85, told=0.8)
+    assert (found.situation, found.by, found.score) == ("violences", "modele", 0.9)
+    assert detector.detect(message, scorer, 0.5, sure=0.85, told=0.95) is None
+    assert detector.detect("Visale peut-il garantir un studio vite ?", scorer, 0.5, sure=0.85, told=0.8) is None

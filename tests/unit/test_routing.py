@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.answering.routing import asks_about_own_situation, facts_stated, firm_faq_question
+from bot.answering.routing import asks_how_it_works, asks_about_own_situation, facts_stated, firm_faq_question
 
 THRESHOLDS = SimpleNamespace(answer=0.2, margin=0.15, clarify=0.12, suggestion=0.05, alternative_margin=0.3,
                              question_over_check=0.6)
@@ -34,11 +34,11 @@ def test_firm_faq_question(ranking, expected):
 
 # --- messages about the person's own situation (the SituationRouter) --------------------------------
 
-def routed(intent, top, facts, aid=None, screening=False, for_self=False):
+def routed(intent, top, facts, aid=None, screening=False, for_self=False, how=False):
     message = {"intent": {"name": intent, "confidence": 0.5},
                "response_selector": {"default": {"ranking": [{"intent_response_key": "faq/x", "confidence": top}]}}}
     return asks_about_own_situation(message, facts, aid, screening, for_self, firm=0.6, min_facts=2,
-                                    min_facts_when_firm=5)
+                                    min_facts_when_firm=5, how=how)
 
 
 @pytest.mark.parametrize("case, expected", [
@@ -56,9 +56,24 @@ def routed(intent, top, facts, aid=None, screening=False, for_self=False):
     (("chitchat", 0.2, 3), True),
     (("informer", 0.2, 3), False),                           # not an intent this router corrects
     (("detresse", 0.2, 5), True),                           # DIET alone: the DistressGuard has the last word
+    (("faq", 0.5, 1, "alin", False, False, True), False),    # « j'ai mon NUD, je fais quoi pour m'inscrire sur AL'in ? »
+    (("faq", 0.3, 3, None, False, False, True), False),      # « … au bout de combien de temps une réponse ? »
+    (("faq", 0.3, 1, "visale", False, True, True), True),    # « comment savoir si je peux avoir Visale ? »
 ])
+
 def test_asks_about_own_situation(case, expected):
     assert routed(*case) is expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("jai enfin mon nud, je fais quoi maintenant pour m'inscrire sur alin", True),
+    ("mon patron paie le 1% logement, ca m'aide pour mon classement alin ?", True),
+    ("au bout de combien de temps un salarie positionne a une reponse ?", True),
+    ("J'ai été muté à Strasbourg, j'ai 48 ans. Qu'est-ce qu'Action Logement propose ?", False),
+    ("33a cdi 1800 net visale ?", False),
+])
+def test_a_question_on_how_things_work(text, expected):
+    assert asks_how_it_works(text) is expected
 
 
 def test_facts_from_one_word_count_once_and_unknowns_do_not_count():
