@@ -965,7 +965,9 @@ class SituationReader:
                                          r"taille de (?:la|ma|sa) (?:boite|entreprise)|nombre de salaries")),
         ("a_nud", re.compile(r"nud|nur|numero unique")),
         ("etudiant_boursier", re.compile(r"boursier|boursiere|bourse")),
-        ("secteur_employeur", re.compile(r"public ou prive|prive ou public|quel secteur|si c'est (?:du )?(?:public|prive)")),
+        ("secteur_employeur", re.compile(r"public\W+(?:[\w']+\W+){0,3}?ou\W+(?:[\w']+\W+){0,3}?prive|"
+                                         r"prive\W+(?:[\w']+\W+){0,3}?ou\W+(?:[\w']+\W+){0,3}?public|quel secteur|"
+                                         r"si c'est (?:du )?(?:public|prive)")),
         ("periode_essai", re.compile(r"periode d'essai")),
         ("revenu_mensuel_net", re.compile(r"combien (?:je gagne|il gagne|elle gagne|on gagne)|mon salaire exact")),
         ("apl_mensuelle", re.compile(r"(?<![\w])(?:apl|als|caf)(?![\w])")),

@@ -69,6 +69,11 @@ def read(text, staff=False):
      {"personne": {"age": 27, "type_contrat": "interim", "situation_pro": "salarie", "revenu_mensuel_net": 1600},
       "menage": {"loyer_charges_comprises": 650, "commune": "Marseille"}}),
     ("depuis le 15 mars", {}),
+    ("je suis en contrat de pro via une agence d'intérim depuis un mois",
+     {"personne": {"situation_pro": "alternant", "secteur_employeur": "prive", "type_contrat": "interim",
+                   "anciennete_emploi_mois": 1}}),
+    ("aide-soignante en CDI, je ne sais pas si c'est l'hôpital public ou la clinique privée",
+     {"personne": {"situation_pro": "salarie", "type_contrat": "cdi", "secteur_employeur": "inconnu"}}),
 ])
 def test_facts_stated_in_a_message(text, expected):
     assert read(text) == expected
