@@ -102,6 +102,7 @@ personas: train
 quality: train
 	$(PY) -m rasa test nlu --nlu tests/nlu/heldout.yml --model $(MODEL) --out results/heldout --no-plot
 	$(PY) -m bot.cli.evaluate --model $(MODEL) --out docs/quality.md --rasa-results results/heldout --final
+	$(PY) -m tests.personas.run_library --files personas.yml screening.yml personas_final.yml --append docs/quality.md
 
 calibrate: $(STAMP)
 	$(PY) -m bot.cli.calibrate --knowledge knowledge

@@ -81,13 +81,50 @@ def run(persona: Persona, base, rules, reader, derive_, today: dt.date, verbose:
     return {}, exchange, situation
 
 
+TABLE_HEAD = ["", "## Personas: verdicts against the official rules", "",
+              "Each persona's verdicts were fixed from the official rules (never from the bot's output); the simulated "
+              "user answers only what is asked (tests/personas/FORMAT.md). Run in process (`python -m "
+              "tests.personas.run_library`); `make personas` runs the same over REST, the staff channel and SMS. "
+              "Targets: every verdict right; median questions over the minimum needed ≤ 1.", "",
+              "| Set | Personas | All verdicts right | Median questions over the minimum (single aid / screening) |",
+              "|---|---|---|---|"]
+
+
+def score(personas):
+    """(right, total, medians of the questions asked over the minimum, by kind) of a list of personas."""
+    base, rules = load_knowledge("knowledge"), load_rules()
+    reader = SituationReader.from_knowledge(Path("knowledge"))
+    communes = load_communes("knowledge")
+    right, over = 0, {"single": [], "screening": []}
+    for persona in personas:
+        persona.zone = region_of(persona.facts.get("commune"), communes)
+        got, exchange, _ = run(persona, base, rules, reader, lambda s: derive(s, communes), dt.date(2026, 12, 2))
+        right += all(got.get(aid) == want for aid, want in persona.expected.items())
+        over["screening" if persona.request == "toutes" else "single"].append(
+            len(exchange.asked) - persona.minimum_questions)
+    return right, len(personas), {kind: statistics.median(v) for kind, v in over.items() if v}
+
+
+def table_row(name, right, total, medians) -> str:
+    median = " / ".join(str(medians.get(kind, "–")) for kind in ("single", "screening"))
+    return f"| `tests/personas/{name}` | {total} | **{right}/{total}** | {median} |"
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--only")
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--files", nargs="+", default=list(FILES),
                         help="persona files of tests/personas (personas_final.yml: once, at the end)")
+    parser.add_argument("--append", type=Path, default=None,
+                        help="append a table of the figures, one row per file, to this Markdown file")
     args = parser.parse_args(argv)
+    if args.append:
+        rows = [table_row(name, *score(load_personas([name]))) for name in args.files]
+        with args.append.open("a", encoding="utf-8") as out:
+            out.write("\n".join(TABLE_HEAD + rows) + "\n")
+        print("\n".join(TABLE_HEAD + rows))
+        return 0
     base, rules = load_knowledge("knowledge"), load_rules()
     reader = SituationReader.from_knowledge(Path("knowledge"))
     communes = load_communes("knowledge")
