@@ -83,7 +83,7 @@ def evaluate_distress(model: Path, knowledge: Path, final: bool = False) -> List
     for name in DISTRESS_DEV + ((DISTRESS_FINAL,) if final else ()):
         if Path(name).is_file():
             items, near = distress.read_distress_items(Path(name))
-            role = "final, noté une fois" if name == DISTRESS_FINAL else "mise au point"
+            role = "final (premier score : en-tête du fichier)" if name == DISTRESS_FINAL else "mise au point"
             jobs.append((name, "distress", role, items))
             jobs.append((name + " (quasi-détresse)", "ordinaire", role, near))
     for name, (role, texts) in distress.ordinary_sets(base).items():
