@@ -1,7 +1,9 @@
 """`make purge`: delete conversations and personal-data rows older than RETENTION_DAYS (default 30).
 
 `--forget SENDER` deletes one conversation at once (right to erasure), given as the channel's sender
-id (e.g. "twilio:+33612345678", "staff:agent@ccas.fr:dossier-42" or a REST sender id)."""
+id (e.g. "twilio:+33612345678", "telegram:123456789", "staff:agent@ccas.fr:dossier-42" or a REST sender
+id), with the same TRACKER_SENDER_KEY as the server; after a key change, set TRACKER_SENDER_KEY_PREVIOUS
+to the old key so that the rows stored under it are found too."""
 
 import argparse
 import json

@@ -20,6 +20,8 @@ from typing import Dict, List, Optional, Tuple
 
 import yaml
 
+from bot.persistence.config import dev_sender_key
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_MODEL = PROJECT_ROOT / "models" / "assistant.tar.gz"
 CREDENTIALS = PROJECT_ROOT / "credentials.yml"
@@ -265,6 +267,10 @@ def main(argv=None) -> int:
     demo = os.environ.get("STAFF_DEMO") == "1"
     if demo and not os.environ.get("STAFF_JWT_SECRET"):
         extra_env["STAFF_JWT_SECRET"] = dev_jwt_secret()  # development only; `make token` reads it too
+    if not os.environ.get("TRACKER_SENDER_KEY"):
+        # The key of the stored conversation ids, kept in var/tracker-sender-key (`make purge` reads it
+        # too); production sets TRACKER_SENDER_KEY, the same on every replica.
+        extra_env["TRACKER_SENDER_KEY"] = dev_sender_key()
     stack = Stack(model=args.model, rasa_port=args.port, action_port=args.action_port, tracker_url=args.tracker_url,
                   lock_store_url=args.lock_store_url, extra_env=extra_env)
     print("Démarrage du serveur d'actions et du serveur Rasa (environ 30 s)…", flush=True)

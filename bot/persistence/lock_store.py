@@ -13,17 +13,23 @@ receiving messages of the same conversation at the same moment can both get tick
 them concurrently, interleaving or losing events (RasaHQ/rasa#9213; the fix went to Rasa Pro only).
 `AtomicRedisLockStore` does every read-modify-write of a lock inside a Redis transaction (WATCH /
 MULTI / EXEC, retried on conflict) and gives the key a TTL, so a crashed replica never leaves a
-conversation locked for longer than the ticket lifetime. Keys hold the pseudonymised sender id
-(config.stored_sender_id), never a phone number or an e-mail address.
+conversation locked for longer than the ticket lifetime.
+
+Both stores lock the conversation's **stored id** (config.stored_sender_id, the tracker store's key):
+`lock()` turns the sender id into it once, so that two sender ids stored under the same conversation
+can never be processed at the same time, and Redis keys and values never hold a phone number or an
+e-mail address. The other methods take that id as it is.
 """
 
 import json
 import logging
-from typing import Any, Callable, Optional, Text
+from contextlib import asynccontextmanager
+from typing import Any, AsyncGenerator, Callable, Optional, Text
 from urllib.parse import urlsplit
 
 from rasa.core.lock import TicketLock
-from rasa.core.lock_store import DEFAULT_SOCKET_TIMEOUT_IN_SECONDS, InMemoryLockStore, LockError, RedisLockStore
+from rasa.core.lock_store import (DEFAULT_SOCKET_TIMEOUT_IN_SECONDS, LOCK_LIFETIME, InMemoryLockStore, LockError,
+                                  RedisLockStore)
 
 from bot.persistence.config import stored_sender_id
 from bot.persistence.logs import error_summary, log_event
@@ -32,7 +38,21 @@ logger = logging.getLogger(__name__)
 KEY_TTL_MARGIN = 60  # seconds kept beyond the longest ticket
 
 
-class AtomicRedisLockStore(RedisLockStore):
+class StoredIdLocks:
+    """Mixin: `lock(sender_id)` locks the conversation's stored id (what Rasa calls for each message)."""
+
+    @asynccontextmanager
+    async def lock(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME,
+                   wait_time_in_seconds: float = 1) -> AsyncGenerator[TicketLock, None]:
+        async with super().lock(stored_sender_id(conversation_id), lock_lifetime, wait_time_in_seconds) as ticket:
+            yield ticket
+
+
+class StoredIdInMemoryLockStore(StoredIdLocks, InMemoryLockStore):
+    """Rasa's in-memory lock store (one Rasa process), keyed by stored ids."""
+
+
+class AtomicRedisLockStore(StoredIdLocks, RedisLockStore):
     """Rasa's RedisLockStore with atomic ticket operations (see the module docstring)."""
 
     def __init__(self, url: Text, key_prefix: Optional[Text] = None,
@@ -48,8 +68,7 @@ class AtomicRedisLockStore(RedisLockStore):
         super(RedisLockStore, self).__init__()
 
     def _key(self, conversation_id: Text) -> Text:
-        # The channels' sender ids may be phone numbers or e-mail addresses: keys use the pseudonym.
-        return self.key_prefix + stored_sender_id(conversation_id)
+        return self.key_prefix + conversation_id  # already the stored id (see lock())
 
     def get_lock(self, conversation_id: Text) -> Optional[TicketLock]:
         raw = self.red.get(self._key(conversation_id))
@@ -126,7 +145,7 @@ class ConfiguredLockStore:
         url = (getattr(endpoint_config, "url", None) or "").strip()
         kwargs = getattr(endpoint_config, "kwargs", None) or {}
         if not url:
-            return InMemoryLockStore()
+            return StoredIdInMemoryLockStore()
         scheme = urlsplit(url).scheme
         if scheme not in ("redis", "rediss", "unix"):
             raise ValueError(f"LOCK_STORE_URL : adresse Redis attendue (redis://hôte:port/base), reçu « {scheme} »")

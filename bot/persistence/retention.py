@@ -8,7 +8,8 @@ What is deleted (docs/privacy.md):
 What is kept: the aggregated counts (`bot_unanswered_daily`, `bot_eligibility_checks`) and the rows
 without text or conversation id (`bot_feedback`, `bot_referrals`).
 
-`forget(sender_id)` deletes one person's conversation at once (right to erasure), whatever its age.
+`forget(sender_id)` deletes one person's conversation at once (right to erasure), whatever its age,
+under the current key and the previous one.
 Run by `make purge` (python -m bot.cli.purge) and periodically by the action server.
 """
 
@@ -22,7 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from bot.persistence import models
-from bot.persistence.config import stored_sender_id
+from bot.persistence.config import all_stored_ids
 from bot.persistence.logs import log_event
 from bot.persistence.repository import Repository, utcnow
 
@@ -79,10 +80,13 @@ def purge(tracker_engine: Engine, repository: Repository, days: int, now: Option
 
 
 def forget(tracker_engine: Engine, sender_id: str) -> int:
-    """Delete every event of one conversation (given as the channel's sender id); return the count."""
+    """Delete every event of one conversation (given as the channel's sender id); return the count.
+
+    The rows stored under the current key, under TRACKER_SENDER_KEY_PREVIOUS (after a key change), and
+    in the forms used before issue 15 are all found."""
     if not _has_table(tracker_engine, models.events.name):
         return 0
-    ids = {sender_id, stored_sender_id(sender_id)}
+    ids = all_stored_ids(sender_id)
     with tracker_engine.begin() as connection:
         deleted = connection.execute(models.events.delete().where(models.events.c.sender_id.in_(ids))).rowcount
     log_event(logger, logging.INFO, "retention.forgotten", events_deleted=deleted)

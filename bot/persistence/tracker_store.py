@@ -10,8 +10,8 @@ Differences with `rasa.core.tracker_store.SQLTrackerStore` (same `events` table,
 
 - **Redaction on write** (bot/persistence/redaction.py): user texts, parse-data texts, entity values
   and metadata are redacted in the stored copy only; the tracker the running turn works with keeps
-  the original text. Conversations of the staff, Telegram and Twilio channels are stored under a
-  keyed hash of their sender id (config.stored_sender_id), never under an e-mail or phone number.
+  the original text. Every conversation is stored under a keyed hash of its channel and sender id
+  (config.stored_sender_id), never under an e-mail, a phone number or an id chosen by a client.
 - **Start-up never hangs**: the database is tried once; if it is down the server starts anyway, says
   so in its health output, and creates the table when the database comes back (Rasa's store loops
   every 5 s before the server even listens).
@@ -47,7 +47,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.persistence.config import log_reference, stored_sender_id, tracker_url
+from bot.persistence.config import stored_reference, stored_sender_id, tracker_url
 from bot.persistence.db import create_engine
 from bot.persistence.logs import error_summary, log_event
 from bot.persistence.redaction import redact_event
@@ -139,7 +139,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         if recovered and not self._pending:
             log_event(logger, logging.WARNING, "tracker_store.recovered", flushed_events=self.health_state.flushed_events)
 
-    def _failed(self, error: BaseException, operation: str, sender_id: Optional[str] = None) -> None:
+    def _failed(self, error: BaseException, operation: str, stored: Optional[str] = None) -> None:
         with self._lock:
             first = self.health_state.status == "ok"
             self.health_state.status = "degraded"
@@ -149,7 +149,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             self._retry_at = time.monotonic() + self._backoff
             self._backoff = min(MAX_BACKOFF, self._backoff * 2)
         log_event(logger, logging.ERROR if first else logging.WARNING, "tracker_store.failed", operation=operation,
-                  conversation=log_reference(sender_id) if sender_id else None, error=self.health_state.last_error,
+                  conversation=stored_reference(stored) if stored else None, error=self.health_state.last_error,
                   pending_events=self.pending_events())
         self._schedule_flush()
 
@@ -213,7 +213,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                 rows = self._event_query(session, stored, fetch_events_from_all_sessions).all()
                 events = [json.loads(row.data) for row in rows]
         except SQLAlchemyError as exc:
-            self._failed(exc, "retrieve", sender_id)
+            self._failed(exc, "retrieve", stored)
             self._refuse(stored, "read_failed")
         self._succeeded()
         self._unreadable.discard(stored)
@@ -229,7 +229,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             self._unreadable.add(stored)
             self.health_state.unavailable_replies += 1
         log_event(logger, logging.WARNING, "tracker_store.message_refused", reason=reason,
-                  conversation=log_reference(stored))
+                  conversation=stored_reference(stored))
         raise TrackerStoreUnavailable("conversation momentanément illisible (base de données indisponible)")
 
     def _pending_copy(self, stored: str) -> DialogueStateTracker:
@@ -264,7 +264,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             # Made up by FailSafeTrackerStore after a failed read: writing it would corrupt the real one.
             with self._lock:
                 self.health_state.dropped_turns += 1
-            log_event(logger, logging.ERROR, "tracker_store.turn_dropped", conversation=log_reference(stored),
+            log_event(logger, logging.ERROR, "tracker_store.turn_dropped", conversation=stored_reference(stored),
                       reason="conversation_unreadable")
             return
         if self._circuit_open():
@@ -279,7 +279,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                     session.execute(self.SQLEvent.__table__.insert(), rows)
                     session.commit()
         except SQLAlchemyError as exc:
-            self._failed(exc, "save", tracker.sender_id)
+            self._failed(exc, "save", stored)
             self._buffer(tracker, stored)
             return
         self._succeeded()
@@ -297,7 +297,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                 return
             if self.pending_events() + len(rows) > MAX_PENDING_EVENTS:
                 self.health_state.dropped_turns += 1
-                log_event(logger, logging.ERROR, "tracker_store.turn_dropped", conversation=log_reference(stored),
+                log_event(logger, logging.ERROR, "tracker_store.turn_dropped", conversation=stored_reference(stored),
                           reason="buffer_full", events=len(rows))
                 return
             if pending is None:
@@ -306,7 +306,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                 pending.tracker = tracker.copy()
             pending.rows.extend(rows)
             self.health_state.status = "degraded"
-        log_event(logger, logging.WARNING, "tracker_store.buffered", conversation=log_reference(stored),
+        log_event(logger, logging.WARNING, "tracker_store.buffered", conversation=stored_reference(stored),
                   events=len(rows), pending_events=self.pending_events())
         self._schedule_flush()
 
@@ -337,7 +337,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                 if not pending.rows:
                     del self._pending[stored]
             self.health_state.flushed_events += len(rows)
-        log_event(logger, logging.WARNING, "tracker_store.flushed", conversation=log_reference(stored), events=len(rows))
+        log_event(logger, logging.WARNING, "tracker_store.flushed", conversation=stored_reference(stored), events=len(rows))
         self._succeeded()
         return stored not in self._pending
 

@@ -6,6 +6,7 @@ import pytest
 
 from bot.answering.render import choice_payload
 from bot.knowledge import load_knowledge
+from bot.persistence.config import stored_sender_id
 from tests.conftest import Conversation, flat
 
 pytestmark = pytest.mark.e2e
@@ -54,6 +55,7 @@ def test_conversation_is_stored_in_sqlite(stack, conversation):
     conversation.send("merci")
     database = stack.tracker_url[len("sqlite:///"):]
     with sqlite3.connect(database) as db:
-        rows = db.execute("select type_name from events where sender_id = ?", (conversation.sender,)).fetchall()
+        rows = db.execute("select type_name from events where sender_id = ?",
+                          (stored_sender_id(conversation.sender),)).fetchall()
     kinds = [row[0] for row in rows]
     assert kinds.count("user") == 2 and kinds.count("bot") >= 2

@@ -26,6 +26,7 @@ import sqlalchemy as sa
 
 from bot.cli.serve import Stack, free_port
 from bot.knowledge import load_knowledge
+from bot.persistence.config import stored_sender_id
 from bot.rules import fact
 from tests.conftest import flat
 from tests.persistence.conftest import POSTGRES_URL, REDIS_URL, postgres_admin
@@ -58,7 +59,7 @@ class Replicas:
     def events(self, sender):
         with self.admin.connect() as connection:
             rows = connection.execute(sa.text(f'SELECT type_name, action_name, data FROM "{self.schema}".events '
-                                              "WHERE sender_id = :s ORDER BY id"), {"s": sender}).all()
+                                              "WHERE sender_id = :s ORDER BY id"), {"s": stored_sender_id(sender)}).all()
         return [(kind, action, json.loads(data)) for kind, action, data in rows]
 
     def database_down(self):

@@ -90,3 +90,41 @@ def test_make_purge_command(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and senders(engine) == []
     engine.dispose()
+
+
+def test_forget_after_a_key_change_finds_the_rows_stored_under_the_previous_key(sqlite_url, monkeypatch):
+    """Issue 15, item 5: `--forget` with TRACKER_SENDER_KEY_PREVIOUS also erases what was stored under
+    the old key, and the forms used before issue 15 (the REST id itself, a plain SHA-256)."""
+    import hashlib
+
+    old, new = "old-key-" + "o" * 40, "new-key-" + "n" * 40
+    engine = create_engine(sqlite_url)
+    sender = "twilio:+33612345678"
+    add_events(engine, stored_sender_id(sender, old.encode()), [0, 0])
+    add_events(engine, stored_sender_id(sender, new.encode()), [0])
+    add_events(engine, "p:twilio:" + hashlib.sha256(sender.encode()).hexdigest()[:40], [3])  # before issue 15
+    add_events(engine, "session-42", [0])  # a REST id as it was stored before issue 15
+    add_events(engine, stored_sender_id("twilio:+33699999999", old.encode()), [0])  # someone else
+    monkeypatch.setenv("TRACKER_SENDER_KEY", new)
+    monkeypatch.setenv("TRACKER_SENDER_KEY_PREVIOUS", old)
+    assert forget(engine, sender) == 4
+    assert forget(engine, "session-42") == 1
+    assert senders(engine) == [stored_sender_id("twilio:+33699999999", old.encode())]
+    monkeypatch.delenv("TRACKER_SENDER_KEY_PREVIOUS")
+    add_events(engine, stored_sender_id(sender, old.encode()), [0])
+    assert forget(engine, sender) == 0  # without the previous key, its rows cannot be found
+    engine.dispose()
+
+
+def test_make_purge_forget_uses_the_servers_key(tmp_path):
+    """The command computes the stored id with the same key as the servers (TRACKER_SENDER_KEY)."""
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    engine = create_engine(url)
+    key = "k" * 48
+    add_events(engine, stored_sender_id("staff:agent@ccas.fr:c1", key.encode()), [0, 0])
+    env = {**os.environ, "TRACKER_URL": url, "TRACKER_SENDER_KEY": key, "PYTHONPATH": str(PROJECT_ROOT)}
+    done = subprocess.run([sys.executable, "-m", "bot.cli.purge", "--forget", "staff:agent@ccas.fr:c1"], env=env,
+                          cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "2 événement(s)" in done.stdout and senders(engine) == []
+    engine.dispose()

@@ -210,7 +210,7 @@ def test_the_secret_scanner_finds_what_it_looks_for():
 
 
 def test_local_secret_files_are_ignored_by_git():
-    for path in ("var/dev-jwt-secret", "var/tracker.db", "var/credentials.run.yml", "var/knowledge-last-valid.json",
+    for path in ("var/dev-jwt-secret", "var/tracker-sender-key", "var/tracker.db", "var/credentials.run.yml", "var/knowledge-last-valid.json",
                  ".env"):
         ignored = subprocess.run(["git", "check-ignore", "-q", path], cwd=PROJECT_ROOT).returncode == 0
         tracked = subprocess.run(["git", "ls-files", "--error-unmatch", path], cwd=PROJECT_ROOT,
