@@ -1,7 +1,7 @@
 """« Cette réponse vous a-t-elle été utile ? »: record 👍 / 👎 and the optional reason.
 
 See bot/persistence/feedback.py for the payloads; the rows go to `bot_feedback` (no text, no
-conversation id). A recording failure is logged and the user is thanked all the same.
+conversation id), only for an answer given in this conversation, once (`feedback.accepted`). A recording failure is logged and the user is thanked all the same.
 """
 
 import logging
@@ -28,6 +28,12 @@ class ActionFeedback(Action):
         channel = tracker.get_latest_input_channel()
         if given.note is None or not given.target:
             dispatcher.utter_message(text=feedback.THANKS)
+            return []
+        if not feedback.accepted(tracker.events, given):
+            # Not an answer given in this conversation, or already rated: thanked, not recorded.
+            log_event(logger, logging.WARNING, "feedback.refused", note=given.note, channel=channel,
+                      reason_given=given.reason is not None)
+            dispatcher.utter_message(text=feedback.THANKS_REASON if given.reason else feedback.THANKS)
             return []
         if given.note == "+":
             await repository.record_feedback(given.target, 1, channel)

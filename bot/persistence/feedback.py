@@ -10,6 +10,11 @@ on), each carrying the id of the recorded row so that the reason completes it:
 
     /feedback{"note":"-","cible":"visale_couple","raison":"incomplete","ref":42}
 
+Feedback is recorded only for an answer given in that conversation (its buttons are in the
+conversation's bot messages), once per answer given; a reason only with the reason buttons sent in
+that conversation (`accepted`). A forged payload (another target, another user's `ref`) or a second
+click is thanked and not recorded.
+
 Targets are knowledge entry ids, or `eligibilite:<aid>` for a verdict. Reasons are fixed codes (no
 free text is asked, so feedback holds no personal data). Typing 👍 or 👎 works too: the target is
 then the last one offered in the conversation.
@@ -134,3 +139,83 @@ def last_offered_target(events: Iterable[Dict[str, Any]]) -> Optional[str]:
                 if isinstance(target, str):
                     return target
     return None
+
+
+def _buttons(event: Dict[str, Any]) -> List[Dict[str, Any]]:
+    if event.get("event") != "bot":
+        return []
+    return [b for b in (event.get("data") or {}).get("buttons") or [] if isinstance(b, dict)]
+
+
+def _payload_data(text: Any) -> Optional[Dict[str, Any]]:
+    if not is_feedback_payload(text if isinstance(text, str) else None):
+        return None
+    try:
+        data = json.loads(text[len("/" + INTENT):])
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+class _Offers:
+    """What the bot offered in one conversation and what is still open: each 👍 / 👎 offer can be
+    answered once, each set of reason buttons once."""
+
+    def __init__(self) -> None:
+        self.ratings: Dict[str, int] = {}  # target -> offers not answered yet
+        self.reasons: set = set()  # (target, ref) of reason buttons not used yet
+        self.last_target: Optional[str] = None
+
+    def see_bot(self, event: Dict[str, Any]) -> None:
+        targets, reasons = set(), set()
+        for button in _buttons(event):
+            data = _payload_data(button.get("payload"))
+            if data is None or not isinstance(data.get(TARGET), str):
+                continue
+            if REASON in data:
+                ref = data.get(REF)
+                reasons.add((data[TARGET], ref if isinstance(ref, int) and not isinstance(ref, bool) else None))
+            else:
+                targets.add(data[TARGET])
+        for target in targets:
+            self.ratings[target] = self.ratings.get(target, 0) + 1
+            self.last_target = target
+        self.reasons |= reasons
+
+    def accepts(self, given: FeedbackInput) -> bool:
+        if given.note is None or not given.target:
+            return False
+        if given.reason is None:
+            return self.ratings.get(given.target, 0) > 0
+        return (given.target, given.ref) in self.reasons
+
+    def use(self, given: FeedbackInput) -> None:
+        if given.reason is None:
+            self.ratings[given.target] -= 1
+        else:
+            self.reasons.discard((given.target, given.ref))
+
+
+def _user_feedback(event: Dict[str, Any], last_target: Optional[str]) -> Optional[FeedbackInput]:
+    parse = event.get("parse_data") or {}
+    if (parse.get("intent") or {}).get("name") != INTENT:
+        return None
+    return read(parse.get("entities") or [], event.get("text"), last_target)
+
+
+def accepted(events: Iterable[Dict[str, Any]], given: FeedbackInput) -> bool:
+    """Whether the feedback of the conversation's latest message is to be recorded: only for an answer
+    the bot gave in this conversation (its 👍 / 👎 buttons, or its reason buttons with that `ref`),
+    and once per offer. The earlier feedback messages are replayed with the same rule (events as
+    rasa_sdk dicts, the latest user message last), so no state is needed beyond the tracker."""
+    events = list(events)
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events))
+    offers = _Offers()
+    for event in events[:last_user]:
+        if event.get("event") == "bot":
+            offers.see_bot(event)
+        elif event.get("event") == "user":
+            earlier = _user_feedback(event, offers.last_target)
+            if earlier is not None and offers.accepts(earlier):
+                offers.use(earlier)
+    return offers.accepts(given)

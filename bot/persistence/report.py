@@ -8,7 +8,8 @@ Three parts, each as a CSV file and a section of one HTML page:
 2. the answers with the worst feedback (more 👎 than 👍 first), with the reasons given;
 3. the knowledge entries (and distress situations) whose `reviewed` date is older than 12 months.
 Plus the aggregated counts (eligibility checks per aid and outcome, referrals to staff).
-The texts are the stored ones, already redacted; nothing else about the users is shown.
+The texts are the stored ones, already redacted; nothing else about the users is shown. CSV cells
+that a spreadsheet would take for a formula are written as text (`csv_cell`).
 """
 
 import csv
@@ -193,12 +194,37 @@ def _date(value: Optional[dt.datetime]) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (=HYPERLINK(…), +cmd|…, @SUM…,
+# -2+3), also after a tab or a carriage return; full-width forms are folded to them by some. The
+# questions are users' texts: such a cell is written with a leading apostrophe (shown as text).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell that no spreadsheet evaluates: numbers as they are, texts neutralised if needed."""
+    if not isinstance(value, str):
+        return value
+    if value.lstrip(" \u00a0").startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class _SafeWriter:
+    """csv.writer whose every cell goes through csv_cell."""
+
+    def __init__(self, handle) -> None:
+        self._writer = csv.writer(handle, delimiter=";")
+
+    def writerow(self, row: Sequence[Any]) -> None:
+        self._writer.writerow([csv_cell(cell) for cell in row])
+
+
 def write_csv(report: Report, out: Path) -> Dict[str, Path]:
     out.mkdir(parents=True, exist_ok=True)
     paths = {"unanswered": out / "questions_sans_reponse.csv", "feedback": out / "avis.csv",
              "stale": out / "fiches_a_relire.csv"}
     with paths["unanswered"].open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, delimiter=";")
+        writer = _SafeWriter(handle)
         writer.writerow(["rang", "nombre", "question type", "variantes", "aide (fallback)", "vouliez-vous dire",
                          "réponse peu sûre", "hors sujet (réponse générale)", "fiches proposées", "première fois",
                          "dernière fois"])
@@ -209,13 +235,13 @@ def write_csv(report: Report, out: Path) -> Dict[str, Path]:
                              ", ".join(group.candidates),
                              _date(group.first_seen), _date(group.last_seen)])
     with paths["feedback"].open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, delimiter=";")
+        writer = _SafeWriter(handle)
         writer.writerow(["cible", "titre", "pouce levé", "pouce baissé", "satisfaction", "raisons"])
         for line in report.feedback:
             writer.writerow([line.target, line.title, line.up, line.down, f"{line.satisfaction:.0%}",
                              ", ".join(f"{REASON_LABELS.get(k, k)} ({v})" for k, v in sorted(line.reasons.items()))])
     with paths["stale"].open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, delimiter=";")
+        writer = _SafeWriter(handle)
         writer.writerow(["id", "titre", "type", "relu le", "jours"])
         for entry in report.stale:
             writer.writerow([entry.id, entry.title, entry.kind, entry.reviewed.strftime("%d/%m/%Y"), entry.age_days])

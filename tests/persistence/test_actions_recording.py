@@ -75,18 +75,34 @@ async def test_clarification_is_recorded_as_a_redacted_unanswered_question(bot_d
     assert row["channel"] == "rest" and row["candidates"].startswith("alin_nud")
 
 
+def offered(target):
+    """The bot's 👍 / 👎 message after an answer, as it is in the conversation's events."""
+    question, buttons = feedback.offer(target)
+    return {"event": "bot", "text": question, "data": {"buttons": buttons}}
+
+
+def clicked(entities):
+    """An earlier click on a feedback button, as Rasa stores it."""
+    return {"event": "user", "text": "/feedback", "parse_data": {
+        "intent": {"name": "feedback"}, "entities": [{"entity": k, "value": v} for k, v in entities.items()]}}
+
+
 async def test_feedback_up_down_and_reason(bot_database):
     dispatcher = CollectingDispatcher()
-    await ActionFeedback().run(dispatcher, feedback_tracker({"note": "+", "cible": "visale_couple"}), {})
+    await ActionFeedback().run(dispatcher, feedback_tracker({"note": "+", "cible": "visale_couple"},
+                                                            events=[offered("visale_couple")]), {})
     assert dispatcher.messages[-1]["text"] == feedback.THANKS
-    await ActionFeedback().run(dispatcher, feedback_tracker({"note": "-", "cible": "loca_pass"}), {})
+    await ActionFeedback().run(dispatcher, feedback_tracker({"note": "-", "cible": "loca_pass"},
+                                                            events=[offered("loca_pass")]), {})
     ask = dispatcher.messages[-1]
     assert ask["text"] == feedback.ASK_REASON and len(ask["buttons"]) == len(feedback.REASONS)
     reason_payload = ask["buttons"][1]["payload"]
     assert '"ref":' in reason_payload and '"raison":"incomplete"' in reason_payload
     ref = int(reason_payload.rsplit('"ref":', 1)[1].rstrip("}"))
+    history = [offered("loca_pass"), clicked({"note": "-", "cible": "loca_pass"}),
+               {"event": "bot", "text": ask["text"], "data": {"buttons": ask["buttons"]}}]
     await ActionFeedback().run(dispatcher, feedback_tracker({"note": "-", "cible": "loca_pass",
-                                                             "raison": "incomplete", "ref": ref}), {})
+                                                             "raison": "incomplete", "ref": ref}, events=history), {})
     assert dispatcher.messages[-1]["text"] == feedback.THANKS_REASON
     rows = [(r["target"], r["rating"], r["reason"], r["channel"]) for r in bot_database.feedback_rows()]
     assert rows == [("visale_couple", 1, None, "staff"), ("loca_pass", -1, "incomplete", "staff")]
@@ -97,6 +113,35 @@ async def test_a_typed_thumb_goes_to_the_last_answer_offered(bot_database):
                "data": {"buttons": feedback.offer("alin_nud")[1]}}
     await ActionFeedback().run(CollectingDispatcher(), feedback_tracker({}, "👎", [offered]), {})
     assert [(r["target"], r["rating"]) for r in bot_database.feedback_rows()] == [("alin_nud", -1)]
+
+
+async def test_feedback_only_for_an_answer_given_in_the_conversation_once(bot_database):
+    """Issue 15, item 9: a forged payload recorded feedback for an answer the user never got (any
+    target, e.g. a formula for the editors' CSV), a click could be repeated, and a reason could be
+    set on another user's row through its `ref`."""
+    run = ActionFeedback().run
+    await run(CollectingDispatcher(), feedback_tracker({"note": "-", "cible": "=HYPERLINK(\"http://x\")"}), {})
+    await run(CollectingDispatcher(), feedback_tracker({"note": "+", "cible": "loca_pass"},
+                                                       events=[offered("visale_couple")]), {})
+    assert bot_database.feedback_rows() == []  # never offered here: thanked, not recorded
+    once = [offered("visale_couple"), clicked({"note": "+", "cible": "visale_couple"})]
+    dispatcher = CollectingDispatcher()
+    await run(dispatcher, feedback_tracker({"note": "-", "cible": "visale_couple"}, events=once), {})
+    assert dispatcher.messages[-1]["text"] == feedback.THANKS and bot_database.feedback_rows() == []
+    again = [offered("visale_couple")] * 2 + [clicked({"note": "+", "cible": "visale_couple"})]
+    await run(CollectingDispatcher(), feedback_tracker({"note": "+", "cible": "visale_couple"}, events=again), {})
+    assert [(r["target"], r["rating"]) for r in bot_database.feedback_rows()] == [("visale_couple", 1)]
+    # someone else's 👎 (row `theirs`), completed with a forged reason payload
+    theirs = bot_database.record_feedback("loca_pass", -1, "rest")
+    mine = [offered("loca_pass"), clicked({"note": "-", "cible": "loca_pass"}),
+            {"event": "bot", "text": feedback.ASK_REASON, "data": {"buttons": feedback.reason_buttons("loca_pass",
+                                                                                                     theirs + 1)}}]
+    await run(CollectingDispatcher(), feedback_tracker({"note": "-", "cible": "loca_pass", "raison": "erronee",
+                                                        "ref": theirs}, events=mine), {})
+    assert [r["reason"] for r in bot_database.feedback_rows() if r["target"] == "loca_pass"] == [None]
+    used = mine + [clicked({"note": "-", "cible": "loca_pass", "raison": "erronee", "ref": theirs + 1})]
+    assert not feedback.accepted(used + [clicked({})], feedback.FeedbackInput("-", "loca_pass", "pas_claire",
+                                                                                theirs + 1))  # once
 
 
 async def test_verdict_is_counted_and_offers_feedback(bot_database):
@@ -129,7 +174,8 @@ async def test_a_database_failure_never_changes_the_reply(monkeypatch, caplog):
     try:
         working, failing = CollectingDispatcher(), CollectingDispatcher()
         await ActionAnswerKnowledge().run(failing, load_tracker("faq_ambiguous"), {})
-        await ActionFeedback().run(failing, feedback_tracker({"note": "-", "cible": "loca_pass"}), {})
+        await ActionFeedback().run(failing, feedback_tracker({"note": "-", "cible": "loca_pass"},
+                                                                 events=[offered("loca_pass")]), {})
         await ActionEligibilityVerdict().run(failing, load_tracker("form_complete_alin"), {})
         assert "event=bot_db.write_failed" in caplog.text
     finally:
@@ -141,7 +187,8 @@ async def test_a_database_failure_never_changes_the_reply(monkeypatch, caplog):
 
 async def _reference_messages(dispatcher):
     await ActionAnswerKnowledge().run(dispatcher, load_tracker("faq_ambiguous"), {})
-    await ActionFeedback().run(dispatcher, feedback_tracker({"note": "-", "cible": "loca_pass"}), {})
+    await ActionFeedback().run(dispatcher, feedback_tracker({"note": "-", "cible": "loca_pass"},
+                                                            events=[offered("loca_pass")]), {})
     return dispatcher.messages
 
 

