@@ -7,11 +7,21 @@ length, no payload of Rasa's built-in intents, well-formed sender ids, and a per
   (NUL, bidi overrides, zero-width spaces). Tabs and line breaks become spaces / line breaks.
 - `MAX_MESSAGE_LENGTH` (environment, default 2,000 characters after cleaning): a longer message is
   not processed; the channel answers with `messages.too_long` (knowledge/dialogue.yml).
-- `RateLimiter`: at most `RATE_LIMIT_MESSAGES` messages per `RATE_LIMIT_WINDOW` seconds per sender
-  (defaults 30 per 60 s; 0 disables), as a GCRA (a token bucket holding one float per sender): a burst
-  of the whole allowance, then one message every window/limit seconds. It lives in the memory of one
-  Rasa process: with several replicas each counts its own share (docs/channels.md), and the reverse
-  proxy's per-address limit stays the first barrier.
+- `RateLimiter`: at most `limit` messages per `window` seconds per key, as a GCRA (a token bucket
+  holding one float per key): a burst of the whole allowance, then one message every window/limit
+  seconds. `ChannelLimits` (`rate_limiter()`) combines three of them, all per `RATE_LIMIT_WINDOW`
+  seconds (default 60; each limit 0 disables it):
+  - per sender, `RATE_LIMIT_MESSAGES` (30): the channel's own id (REST sender id, Telegram chat,
+    phone number, staff agent), normalised (`limiter_key`: case and punctuation do not make a new
+    bucket);
+  - per client address, `RATE_LIMIT_ADDRESS_MESSAGES` (120): REST and staff (Telegram and Twilio
+    requests come from the provider's servers, authenticated); behind a reverse proxy set
+    `SANIC_PROXIES_COUNT=1` (or `SANIC_REAL_IP_HEADER`) so that the address is the client's;
+  - overall, `RATE_LIMIT_TOTAL_MESSAGES` (1,200): every channel together, the server's last defence
+    against a flood from many addresses.
+  They live in the memory of one Rasa process: with several replicas each counts its own share
+  (docs/channels.md), and the reverse proxy's per-address `limit_req` stays the first barrier.
+- Sender ids are validated with `re.fullmatch` (a `$` with `re.match` lets a trailing newline through).
 """
 
 import math
@@ -27,8 +37,25 @@ DEFAULT_MAX_MESSAGE_LENGTH = 2000
 DEFAULT_RATE_LIMIT_MESSAGES = 30
 DEFAULT_RATE_LIMIT_WINDOW = 60.0
 
-# Public REST sender ids: what clients use (uuid, e-mail, phone, "session-42"), nothing else.
-REST_SENDER_ID = re.compile(r"^[A-Za-z0-9._@:+=-]{1,128}$")
+DEFAULT_ADDRESS_LIMIT = 120
+DEFAULT_TOTAL_LIMIT = 1200
+
+# Public REST sender ids: what clients use (uuid, e-mail, phone, "session-42", base64 with its "="
+# padding), nothing else: a letter or digit first (after a "+") and last (a trailing "." or "-" is refused), always
+# checked with fullmatch (`rest_sender_ok`).
+REST_SENDER_ID = re.compile(r"\+?[A-Za-z0-9](?:[A-Za-z0-9._@:+=-]{0,125}[A-Za-z0-9=])?")
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def rest_sender_ok(sender: object) -> bool:
+    return isinstance(sender, str) and REST_SENDER_ID.fullmatch(sender) is not None
+
+
+def limiter_key(channel: str, sender: str) -> str:
+    """The rate-limit bucket of a sender: case and punctuation folded away ("Ab.c-", "abc" and "a.b.c"
+    share one), so that variants of one id never give a fresh allowance."""
+    folded = _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", sender).casefold())
+    return f"{channel}:{folded or sender}"
 _KEEP = {"\n", "\t"}
 
 
@@ -158,14 +185,49 @@ class RateLimiter:
         return len(self._state)
 
 
-_limiter: Optional[RateLimiter] = None
+class ChannelLimits:
+    """Per-sender, per-address and overall limits (module docstring); one per process."""
+
+    def __init__(self, per_sender: RateLimiter, per_address: RateLimiter, overall: RateLimiter) -> None:
+        self.per_sender = per_sender
+        self.per_address = per_address
+        self.overall = overall
+
+    @classmethod
+    def from_env(cls) -> "ChannelLimits":
+        window = env_number("RATE_LIMIT_WINDOW", DEFAULT_RATE_LIMIT_WINDOW, minimum=0.001)
+        return cls(RateLimiter(int(env_number("RATE_LIMIT_MESSAGES", DEFAULT_RATE_LIMIT_MESSAGES)), window),
+                   RateLimiter(int(env_number("RATE_LIMIT_ADDRESS_MESSAGES", DEFAULT_ADDRESS_LIMIT)), window),
+                   RateLimiter(int(env_number("RATE_LIMIT_TOTAL_MESSAGES", DEFAULT_TOTAL_LIMIT)), window, max_keys=1))
+
+    def check(self, sender_key: str, address: Optional[str] = None, now: Optional[float] = None) -> Decision:
+        """Allowed only if the address, the sender and the whole server are all under their limits.
+        `sender_key` comes from `limiter_key`; `address` is None for the providers' webhooks."""
+        now = time.monotonic() if now is None else now
+        if address is not None:
+            decision = self.per_address.check(address, now)
+            if not decision.allowed:
+                return decision
+        decision = self.per_sender.check(sender_key, now)
+        if not decision.allowed:
+            return decision
+        return self.overall.check("*", now)
+
+
+_limiter: Optional[ChannelLimits] = None
 _limiter_lock = threading.Lock()
 
 
-def rate_limiter() -> RateLimiter:
-    """The process's limiter, shared by the applicant channels (their sender ids never collide)."""
+def rate_limiter() -> ChannelLimits:
+    """The process's limits, shared by every channel (their keys carry the channel's name)."""
     global _limiter
     with _limiter_lock:
         if _limiter is None:
-            _limiter = RateLimiter.from_env()
+            _limiter = ChannelLimits.from_env()
         return _limiter
+
+
+def client_address(request) -> str:
+    """The client's address: Sanic's `remote_addr` (from the proxy's headers when SANIC_PROXIES_COUNT /
+    SANIC_REAL_IP_HEADER are set), else the peer's address."""
+    return getattr(request, "remote_addr", "") or getattr(request, "ip", "") or "unknown"

@@ -9,11 +9,12 @@ write into their conversations.
 Every request is checked before it reaches Rasa (bot/channels/limits.py), and each problem has its
 own clear answer, never a 5xx:
 - 400 `{"error": …}`: the body is not a JSON object, `sender` is missing or not an id
-  (`[A-Za-z0-9._@:+=-]{1,128}`: without it Rasa would put every such client in one shared
-  "default" conversation), `message` is missing, not a string or empty once control characters
-  are removed;
+  (`[A-Za-z0-9._@:+=-]{1,128}`, a letter or digit first and last, checked with fullmatch: without
+  it Rasa would put every such client in one shared "default" conversation), `message` is missing,
+  not a string or empty once control characters are removed;
 - 413 and 429 answer like a normal reply (a list of bot messages, here one polite message:
-  `too_long`, `rate_limited` from knowledge/dialogue.yml), 429 with `Retry-After`;
+  `too_long`, `rate_limited` from knowledge/dialogue.yml), 429 with `Retry-After`: per sender id
+  (normalised), per client address and overall (bot/channels/limits.py);
 - 200: the bot's messages, never an empty list (see `deliver`). `?stream=true` is not offered.
 """
 
@@ -27,11 +28,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.common import RESERVED_SENDER_PREFIXES, deliver, dialogue_messages
-from bot.channels.limits import (EMPTY, REST_SENDER_ID, TOO_LONG, fill_max, max_message_length, rate_limiter,
-                                 read_message)
+from bot.channels.limits import (EMPTY, TOO_LONG, client_address, fill_max, limiter_key, max_message_length,
+                                 rate_limiter, read_message, rest_sender_ok)
 
 SENDER_ERROR = ("« sender » : identifiant de conversation attendu (lettres, chiffres et . _ @ : + = -, "
-                "128 caractères au plus)")
+                "commençant et finissant par une lettre ou un chiffre, 128 caractères au plus)")
 
 
 def json_object(request: Request) -> Optional[Dict[str, Any]]:
@@ -77,11 +78,11 @@ class PublicRestInput(RestInput):
             if body is None:
                 return error(400, 'corps JSON attendu : {"sender": "…", "message": "…"}')
             sender = body.get("sender")
-            if not isinstance(sender, str) or not REST_SENDER_ID.match(sender):
+            if not rest_sender_ok(sender):
                 return error(400, SENDER_ERROR)
             if sender.lower().startswith(RESERVED_SENDER_PREFIXES):
                 return error(400, "« sender » : ce préfixe est réservé à un autre canal")
-            decision = self.limiter.check(sender)
+            decision = self.limiter.check(limiter_key(self.name(), sender), client_address(request))
             if not decision.allowed:
                 return bot_reply(sender, dialogue_messages().rate_limited, 429,
                                  {"Retry-After": str(max(1, math.ceil(decision.retry_after)))})

@@ -4,6 +4,8 @@
   `Authorization: Bearer <JWT>` header. The intranet signs the token (HS256, secret shared through
   the environment variable STAFF_JWT_SECRET, claims `sub` and `exp` required). A missing, expired,
   tampered or otherwise-signed token (`alg` "none", RS256…) gets 401.
+- Rate limited like the applicant channels (bot/channels/limits.py): per conversation, per client
+  address and overall; 429 `{"error": …}` with `Retry-After`.
 - The conversation is `staff:<sub>:<sender>`: the token decides whose conversation it is, the
   client only chooses which of its own conversations. `input_channel` and metadata sent by the
   client are ignored; the channel name "staff" is what gives the professional audience
@@ -16,6 +18,7 @@
 
 import ipaddress
 import logging
+import math
 import os
 import re
 import time
@@ -29,7 +32,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.common import STAFF_PREFIX, deliver, dialogue_messages
-from bot.channels.limits import EMPTY, is_clean, max_message_length, read_message
+from bot.channels.limits import (EMPTY, client_address, is_clean, limiter_key, max_message_length, rate_limiter,
+                                 read_message)
 from bot.channels.public_rest import json_object
 
 logger = logging.getLogger(__name__)
@@ -127,6 +131,7 @@ class StaffInput(InputChannel):
         self.leeway = leeway
         self.demo = demo
         self.max_length = max_message_length()
+        self.limiter = rate_limiter()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         staff = Blueprint("staff_webhook", __name__)
@@ -144,15 +149,22 @@ class StaffInput(InputChannel):
                 return _unauthorized(str(exc))
             body = json_object(request) or {}
             conversation, text = body.get("sender"), body.get("message")
-            if not isinstance(conversation, str) or not CONVERSATION_ID.match(conversation):
+            if not isinstance(conversation, str) or not CONVERSATION_ID.fullmatch(conversation):
                 return response.json({"error": "« sender » : identifiant de conversation attendu "
                                                "(lettres, chiffres, - et _, 64 caractères au plus)"}, status=400)
+            # Per conversation, per address and overall; after the token, so that a stranger cannot
+            # use up an agent's allowance (a new conversation id for each message meets the address limit).
+            sender_id = staff_sender_id(claims["sub"], conversation)
+            decision = self.limiter.check(limiter_key(self.name(), sender_id), client_address(request))
+            if not decision.allowed:
+                return response.json({"error": dialogue_messages().rate_limited}, status=429,
+                                     headers={"Retry-After": str(max(1, math.ceil(decision.retry_after)))})
             text, problem = read_message(text, self.max_length) if isinstance(text, str) else ("", EMPTY)
             if problem:
                 return response.json({"error": f"« message » : texte de 1 à {self.max_length} caractères attendu"},
                                      status=400)
             collector = CollectingOutputChannel()
-            await deliver(on_new_message, text, collector, staff_sender_id(claims["sub"], conversation), self.name())
+            await deliver(on_new_message, text, collector, sender_id, self.name())
             return response.json(collector.messages)
 
         @staff.route("/intro", methods=["GET"])

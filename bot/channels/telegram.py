@@ -39,7 +39,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.common import TELEGRAM_PREFIX, all_buttons, deliver, dialogue_messages, is_first_contact
-from bot.channels.limits import EMPTY, TOO_LONG, fill_max, max_message_length, rate_limiter, read_message
+from bot.channels.limits import (EMPTY, TOO_LONG, fill_max, limiter_key, max_message_length, rate_limiter,
+                                 read_message)
 from bot.channels.formatting import (TELEGRAM_MAX_LENGTH, payload_from_callback, split_message,
                                      telegram_callback_data, to_telegram_html)
 
@@ -116,7 +117,7 @@ class TelegramInput(RasaTelegramInput):
     def __init__(self, access_token: Optional[Text], secret_token: Text, webhook_url: Optional[Text] = None,
                  api_url: Optional[Text] = None, set_webhook_on_start: bool = False) -> None:
         super().__init__(access_token, verify=None, webhook_url=webhook_url, debug_mode=False)
-        if not SECRET_TOKEN.match(secret_token or ""):
+        if not SECRET_TOKEN.fullmatch(secret_token or ""):
             raise ValueError("TELEGRAM_SECRET_TOKEN : 1 à 256 caractères parmi A-Z, a-z, 0-9, _ et - "
                              "(la valeur passée à setWebhook)")
         self.secret_token = secret_token
@@ -185,7 +186,7 @@ class TelegramInput(RasaTelegramInput):
                 if not _valid_chat(msg) or not isinstance(query.data, (str, type(None))):
                     return unreadable
                 sender_id = f"{TELEGRAM_PREFIX}{msg.chat.id}"
-                if not self.limiter.check(sender_id).allowed:  # a button: no notice, no answer
+                if not self.limiter.check(limiter_key(self.name(), sender_id)).allowed:  # a button: no notice
                     return response.text("success")
                 text, _ = read_message(query.data or "", self.max_length)
                 if text.startswith("#"):  # a digest of a payload longer than 64 bytes
@@ -202,7 +203,7 @@ class TelegramInput(RasaTelegramInput):
                 if not _valid_chat(msg) or not isinstance(msg.text, (str, type(None))):
                     return unreadable
                 sender_id = f"{TELEGRAM_PREFIX}{msg.chat.id}"
-                decision = self.limiter.check(sender_id)
+                decision = self.limiter.check(limiter_key(self.name(), sender_id))
                 if not decision.allowed:
                     if decision.notify:
                         await self._notify(out_channel, sender_id, dialogue_messages().rate_limited)

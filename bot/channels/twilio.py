@@ -40,13 +40,14 @@ from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
 from bot.channels.common import TWILIO_PREFIX, buttons_of_last_turn, deliver, dialogue_messages, is_first_contact
-from bot.channels.limits import EMPTY, TOO_LONG, fill_max, max_message_length, rate_limiter, read_message
+from bot.channels.limits import (EMPTY, TOO_LONG, fill_max, limiter_key, max_message_length, rate_limiter,
+                                 read_message)
 from bot.channels.formatting import TWILIO_MAX_LENGTH, choice_from_reply, numbered_choices, split_message, to_plain
 
 logger = logging.getLogger(__name__)
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
-PHONE = re.compile(r"^(?:whatsapp:)?\+?[0-9]{3,20}$")  # E.164 numbers and short codes
+PHONE = re.compile(r"(?:whatsapp:)?\+?[0-9]{3,20}")  # always fullmatch  # E.164 numbers and short codes
 
 
 def phone_of(recipient_id: Text) -> Text:
@@ -186,10 +187,10 @@ class TwilioInput(RasaTwilioInput):
                 return response.json({"error": "forbidden"}, status=403)
             sender, text = form.first("From"), form.first("Body")
             done = response.text(EMPTY_TWIML, content_type="text/xml")
-            if not sender or not PHONE.match(sender):
+            if not sender or not PHONE.fullmatch(sender):
                 return response.json({"error": "« From » : numéro de téléphone attendu"}, status=400)
             sender_id = f"{TWILIO_PREFIX}{sender}"
-            decision = self.limiter.check(sender_id)
+            decision = self.limiter.check(limiter_key(self.name(), sender))
             if not decision.allowed:
                 if decision.notify:
                     await out_channel.send_text_message(sender_id, dialogue_messages().rate_limited)

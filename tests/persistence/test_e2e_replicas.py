@@ -100,7 +100,8 @@ def replicas(stack, tmp_path_factory):
         stacks.append(Stack(
             rasa_port=free_port(), action_port=stack.action_port, tracker_url=database,
             lock_store_url=REDIS_URL, knowledge_dir=stack.knowledge_dir, log_dir=home / f"replica{index}" / "log",
-            extra_env={**{k: v for k, v in stack.extra_env.items() if k in ("KNOWLEDGE_SNAPSHOT",)},
+            extra_env={**{k: v for k, v in stack.extra_env.items()
+                          if k in ("KNOWLEDGE_SNAPSHOT", "RATE_LIMIT_ADDRESS_MESSAGES", "RATE_LIMIT_TOTAL_MESSAGES")},
                        "LOCK_STORE_PREFIX": prefix, "DB_TIMEOUT_SECONDS": "2",
                        "BOT_DATABASE_URL": stack.tracker_url}))
     proxy = None

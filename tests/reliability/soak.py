@@ -217,7 +217,8 @@ def _own_stack(workdir: Path) -> Stack:
     return Stack(rasa_port=free_port(), action_port=free_port(), tracker_url=f"sqlite:///{workdir / 'tracker.db'}",
                  knowledge_dir=workdir / "knowledge", log_dir=workdir / "log",
                  extra_env={"KNOWLEDGE_SNAPSHOT": str(workdir / "knowledge-last-valid.json"),
-                            "RATE_LIMIT_MESSAGES": "0"})
+                            "RATE_LIMIT_MESSAGES": "0", "RATE_LIMIT_ADDRESS_MESSAGES": "0",
+                            "RATE_LIMIT_TOTAL_MESSAGES": "0"})
 
 
 def main(argv=None) -> int:
