@@ -11,9 +11,11 @@
   client are ignored; the channel name "staff" is what gives the professional audience
   (bot/answering/audience.py).
 - GET widget.js, widget.css: the embeddable chat widget (bot/channels/widget/), GET intro: its
-  opening texts (from knowledge/dialogue.yml). GET demo and demo/token: a demonstration intranet
-  page and a short-lived development token, only when STAFF_DEMO=1 (set by `make run`) and only
-  for clients on this machine. A real intranet mints the token server-side (docs/channels.md).
+  opening texts (from knowledge/dialogue.yml). GET demo and POST demo/token: a demonstration
+  intranet page and a short-lived development token, only when STAFF_DEMO=1 (set by `make run`),
+  only for clients on this machine, and the token only for a same-origin POST (the demo page's own
+  request: another web page open in the same browser gets 403, and no CORS header lets it read the
+  answer). A real intranet mints the token server-side (docs/channels.md).
 """
 
 import ipaddress
@@ -94,6 +96,20 @@ def _is_loopback(ip: str) -> bool:
         return ipaddress.ip_address(ip).is_loopback
     except ValueError:
         return False
+
+
+def same_origin(request: Any) -> bool:
+    """A browser request from a page of this server: its `Origin` (sent by browsers with every POST)
+    is this server's own, and `Sec-Fetch-Site`, when sent, says "same-origin". A page of another
+    origin cannot forge either; a cross-origin form or fetch is refused."""
+    origin = (request.headers.get("Origin") or "").strip().rstrip("/")
+    if not origin or origin == "null":
+        return False
+    own = f"{request.scheme}://{request.host}"
+    if origin.lower() != own.lower():
+        return False
+    site = request.headers.get("Sec-Fetch-Site")
+    return site is None or site == "same-origin"
 
 
 def _unauthorized(reason: str) -> HTTPResponse:
@@ -197,10 +213,13 @@ class StaffInput(InputChannel):
             async def demo_css(request: Request) -> HTTPResponse:
                 return await response.file(WIDGET_DIR / "demo.css", mime_type="text/css; charset=utf-8")
 
-            @staff.route("/demo/token", methods=["GET"])
+            @staff.route("/demo/token", methods=["POST"])
             async def demo_token(request: Request) -> HTTPResponse:
                 if not _is_loopback(request.ip):
                     return response.text("Not Found", status=404)
+                if not same_origin(request):  # another web page open in the developer's browser
+                    return response.json({"error": "jeton de démonstration : requête de la page de démonstration "
+                                                   "seulement"}, status=403)
                 token = mint_token(self.jwt_secret, DEMO_SUBJECT, DEMO_TOKEN_MINUTES,
                                    **{k: v for k, v in (("aud", self.audience), ("iss", self.issuer)) if v})
                 return response.json({"token": token, "expires_in": DEMO_TOKEN_MINUTES * 60},

@@ -44,6 +44,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?")
+
+
+def cors_arguments(value: str) -> List[str]:
+    """`rasa run` arguments for RASA_CORS: nothing when empty (no cross-origin access), else
+    `--cors` and each origin (comma or space separated, scheme://host[:port], never "*")."""
+    origins = [o.strip().rstrip("/") for o in re.split(r"[\s,]+", value or "") if o.strip()]
+    for origin in origins:
+        if not ORIGIN.fullmatch(origin):
+            raise ValueError(f"RASA_CORS : origine attendue (https://intranet.exemple.fr), reçu « {origin} » "
+                             "(« * » n'est pas accepté : il ouvrirait le canal staff à n'importe quel site)")
+    return ["--cors", *origins] if origins else []
+
+
 def wait_http(url: str, timeout: float, process: Optional[subprocess.Popen] = None) -> None:
     """Wait until `url` answers 2xx; fail early if `process` died."""
     deadline = time.monotonic() + timeout
@@ -110,7 +124,9 @@ class Stack:
     log_dir: Path = PROJECT_ROOT / "var" / "log"
     extra_env: Dict[str, str] = field(default_factory=dict)
     credentials: Path = CREDENTIALS
-    cors: str = field(default_factory=lambda: os.environ.get("RASA_CORS", "*"))  # production: the intranet origin
+    # Browsers' cross-origin access: none by default (the widget and its demo page are same-origin);
+    # RASA_CORS lists the intranet origins that embed the widget from elsewhere (never "*").
+    cors: str = field(default_factory=lambda: os.environ.get("RASA_CORS", ""))
     processes: List[subprocess.Popen] = field(default_factory=list)
     channels: List[str] = field(default_factory=list)
     disabled_channels: Dict[str, List[str]] = field(default_factory=dict)
@@ -187,7 +203,7 @@ class Stack:
             "--endpoints", str(PROJECT_ROOT / "endpoints.yml"),
             "--credentials", str(run_credentials),
             "--interface", "127.0.0.1", "--port", str(self.rasa_port),
-            "--cors", self.cors,
+            *cors_arguments(self.cors),
         ], env)
         wait_http(f"{self.rasa_url}/", timeout, process)
         return process
@@ -276,7 +292,7 @@ def main(argv=None) -> int:
     print("Démarrage du serveur d'actions et du serveur Rasa (environ 30 s)…", flush=True)
     try:
         stack.start()
-    except (RuntimeError, TimeoutError, FileNotFoundError) as exc:
+    except (RuntimeError, TimeoutError, FileNotFoundError, ValueError) as exc:
         print(f"Échec du démarrage : {exc}\nJournaux : {stack.log_dir}", file=sys.stderr)
         return 1
     print(ready_message(stack, demo), flush=True)

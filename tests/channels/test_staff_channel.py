@@ -124,6 +124,6 @@ def test_widget_assets_intro_and_demo(stack):
     demo = requests.get(f"{base}/demo", timeout=10)
     assert demo.status_code == 200 and 'lang="fr"' in demo.text
     assert "default-src 'self'" in demo.headers["Content-Security-Policy"]
-    token = requests.get(f"{base}/demo/token", timeout=10).json()["token"]
+    token = requests.post(f"{base}/demo/token", headers={"Origin": stack.rasa_url}, timeout=10).json()["token"]
     claims = jwt.decode(token, fake.STAFF_SECRET, algorithms=["HS256"])
     assert claims["exp"] - time.time() <= 15 * 60 + 5

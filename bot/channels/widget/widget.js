@@ -280,7 +280,7 @@
       return Promise.resolve(external.getToken()).then(function (t) { token = t; return t; });
     }
     if (!config.tokenUrl) { return Promise.resolve(null); }
-    return fetch(config.tokenUrl, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
+    return fetch(config.tokenUrl, { method: "POST", credentials: "same-origin", cache: "no-store" }).then(function (response) {
       if (!response.ok) { var error = new Error("token " + response.status); error.status = response.status; throw error; }
       return response.json();
     }).then(function (body) { token = body && body.token; return token; });
