@@ -8,7 +8,7 @@ from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import recording
-from actions.eligibility_actions import FORM, distress_alarm_answers_the_check
+from actions.eligibility_actions import DISTRESS_SLOT, FORM, distress_alarm_answers_the_check, staff_channel
 from actions.knowledge_store import knowledge_store
 from bot.answering.audience import audience_for_channel
 from bot.answering.render import render_entry
@@ -49,7 +49,8 @@ class ActionDistress(Action):
         await recording.after_distress(tracker, situation)  # a referral to staff, no text (issue 5)
         logger.warning("distress situation=%s channel=%s question=%s", situation,
                        tracker.get_latest_input_channel(), asked)
+        noted = [SlotSet(DISTRESS_SLOT, situation or "non_precisee")] if staff_channel(tracker) else []
         if go_on:
-            return [FollowupAction(FORM)]  # housing emergencies: the check goes on, its question asked again
+            return noted + [FollowupAction(FORM)]  # housing emergencies: the check goes on, its question asked again
         # Other situations stop a running check; it is offered again (button), not forced.
-        return [ActiveLoop(None), SlotSet("requested_slot", None)]
+        return noted + [ActiveLoop(None), SlotSet("requested_slot", None)]

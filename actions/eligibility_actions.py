@@ -38,6 +38,8 @@ FORM = "eligibilite_form"
 AID_SLOT = "aide"
 SITUATION_SLOT = "situation"
 CHECK_SLOT = "verification"
+VERIFIED_SLOT = "verifiees"  # the aids (or « toutes ») whose verdict this conversation gave, for the referral
+DISTRESS_SLOT = "detresse_signalee"  # the distress situation a CCAS agent described, for the referral
 REQUESTED_SLOT = "requested_slot"
 QUESTION = "question"  # the form's requested slot while a question is pending (the question is in CHECK_SLOT)
 CONTROL_INTENTS = {"detresse", "annuler", "pourquoi", "recommencer"}
@@ -185,7 +187,8 @@ class ActionEligibilityVerdict(Action):
                         decision.deciding.key if decision.deciding else None)
         if target != SCREENING:
             await recording.after_verdict(dispatcher, tracker, target, decisions[target].status)
-        return [SlotSet(AID_SLOT, None), SlotSet(CHECK_SLOT, None)]
+        verified = [t for t in tracker.get_slot(VERIFIED_SLOT) or [] if t in TARGETS and t != target] + [target]
+        return [SlotSet(AID_SLOT, None), SlotSet(CHECK_SLOT, None), SlotSet(VERIFIED_SLOT, verified)]
 
 
 class ActionExplainQuestion(Action):
@@ -241,4 +244,5 @@ class ActionRestartEligibility(Action):
             return []  # « autre », « zéro »: the answer to the question asked; the form reads it next
         messages = knowledge_store().current().dialogue.eligibilite
         dispatcher.utter_message(text=messages.restarted)
-        return [SlotSet(SITUATION_SLOT, None), SlotSet(AID_SLOT, None), SlotSet(CHECK_SLOT, None)]
+        return [SlotSet(SITUATION_SLOT, None), SlotSet(AID_SLOT, None), SlotSet(CHECK_SLOT, None),
+                SlotSet(VERIFIED_SLOT, None), SlotSet(DISTRESS_SLOT, None)]

@@ -113,3 +113,11 @@ async def after_distress(tracker: Tracker, situation: Optional[str]) -> None:
         await repository.record_referral("detresse", situation or "non_precisee", _channel(tracker))
     except Exception as exc:
         log_event(logger, logging.ERROR, "recording.failed", step="after_distress", error=error_summary(exc))
+
+
+async def after_referral_drafted(tracker: Tracker, topic: str) -> None:
+    """A referral drafted for the support service is counted (what it followed and channel; no text)."""
+    try:
+        await repository.record_referral("saisine", topic, _channel(tracker))
+    except Exception as exc:
+        log_event(logger, logging.ERROR, "recording.failed", step="after_referral_drafted", error=error_summary(exc))

@@ -23,9 +23,9 @@ DIALOGUE = {
         "rate_limited": "Trop de messages, patientez.",
         "text_only": "Messages écrits seulement.",
     },
-    # The conversation's texts: the project's own (a test that needs other words edits them).
-    "eligibilite": dict(YAML(typ="safe").load((PROJECT_KNOWLEDGE / "dialogue.yml").read_text(encoding="utf-8"))
-                        ["eligibilite"]),
+    # The conversation's and the referral's texts: the project's own (a test that needs other words edits them).
+    **{section: dict(YAML(typ="safe").load((PROJECT_KNOWLEDGE / "dialogue.yml").read_text(encoding="utf-8"))[section])
+       for section in ("eligibilite", "saisine")},
     "thresholds": {"answer": 0.6, "margin": 0.2, "clarify": 0.2, "suggestion": 0.1, "alternative_margin": 0.3},
 }
 

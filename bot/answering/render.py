@@ -5,6 +5,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence
 
+from bot.answering.audience import PROFESSIONALS
 from bot.answering.decision import CHOICE_ENTITY, NONE_OF_THESE, Decision
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.schema import Entry
@@ -14,6 +15,14 @@ from bot.knowledge.schema import Entry
 class Reply:
     text: str
     buttons: List[Dict[str, str]] = field(default_factory=list)
+
+
+REFERRAL_PAYLOAD = "/saisine"  # « Préparer la saisine du service d'accompagnement » (staff channel)
+
+
+def referral_button(base: KnowledgeBase) -> Dict[str, str]:
+    """The button offering a CCAS agent the draft referral to the support service (bot/dialogue/referral.py)."""
+    return {"title": base.dialogue.saisine.bouton, "payload": REFERRAL_PAYLOAD}
 
 
 def choice_payload(entry_id: str) -> str:
@@ -54,6 +63,8 @@ def render_entry(entry: Entry, base: KnowledgeBase, audience: str, day: Optional
     if entry.check:
         buttons.insert(0, {"title": base.dialogue.eligibilite.check_button,
                            "payload": "/eligibilite" + json.dumps({"aide": entry.check})})
+    if audience == PROFESSIONALS and entry.id == base.dialogue.saisine.entree:
+        buttons.insert(0, referral_button(base))
     return Reply(text.strip(), buttons)
 
 

@@ -23,7 +23,25 @@ def main(argv=None) -> int:
     questions = sum(len(entry.questions) for entry in base.entries.values())
     detail = ", ".join(f"{count} {intent}" for intent, count in sorted(by_intent.items()))
     print(f"Contenus valides : {len(base.entries)} fiches ({detail}), {questions} formulations.")
-    return check_parameter_references(base, args.root)
+    referral = check_referral(base, args.root)
+    return check_parameter_references(base, args.root) or referral
+
+
+def check_referral(base, root: Path) -> int:
+    """dialogue.yml `saisine`: its entry gives the same professional address, to professionals only."""
+    texts = base.dialogue.saisine
+    entry = base.entries.get(texts.entree)
+    where = f"{root.name}/dialogue.yml : saisine"
+    if entry is None:
+        problem = f"« entree » : « {texts.entree} » n'est pas une fiche connue"
+    elif entry.audience != "professionnels":
+        problem = f"la fiche « {entry.id} » doit être réservée aux professionnels (audience: professionnels)"
+    elif texts.adresse not in (entry.text_on(dt.date.today(), "professionnels") or ""):
+        problem = f"l'adresse « {texts.adresse} » ne figure pas dans la réponse de la fiche « {entry.id} »"
+    else:
+        return 0
+    print(f"{where} : {problem}", file=sys.stderr)
+    return 1
 
 
 def check_parameter_references(base, root: Path) -> int:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, List, Optional, Sequence, Tuple
 
-from bot.answering.render import Reply
+from bot.answering.render import Reply, referral_button
 from bot.dialogue.planner import ASK, CONFIRM, DONE, SCREENING, Step, next_step, target_aids
 from bot.dialogue.answers import option_chosen
 from bot.dialogue.turn import CheckState, after_question, understand
@@ -123,7 +123,8 @@ def verdict_replies(target: str, situation: Situation, base, rules, staff: bool 
     if target == SCREENING:
         open_on = {aid: "; ".join(replies.depends_on(d, situation.unknown(), rules, situation, messages))
                    for aid, d in decisions.items() if d.status == UNDETERMINED}
-        return [replies.screening_summary(decisions, messages, third_person=staff, undecided_on=open_on)], decisions
+        summary = replies.screening_summary(decisions, messages, third_person=staff, undecided_on=open_on)
+        return [_with_referral(summary, base, staff)], decisions
     decision = decisions[target]
     extra = replies.depends_on(decision, situation.unknown(), rules, situation, messages)
     if situation.get("zone_approximative") and _zone_decides(situation, rules, decision.on):
@@ -131,7 +132,13 @@ def verdict_replies(target: str, situation: Situation, base, rules, staff: bool 
     holders = situation.facts.get("nb_titulaires_bail")
     if target == "visale" and holders is not None and holders.source == DERIVED and holders.value == 1:
         extra = list(extra) + [messages.assumed_one_holder]
-    return [replies.verdict(decision, messages, base.messages.source, rules.common.not_met, extra)], decisions
+    reply = replies.verdict(decision, messages, base.messages.source, rules.common.not_met, extra)
+    return [_with_referral(reply, base, staff)], decisions
+
+
+def _with_referral(reply: Reply, base, staff: bool) -> Reply:
+    """On the staff channel a verdict offers the draft referral to the support service."""
+    return Reply(reply.text, reply.buttons + [referral_button(base)]) if staff else reply
 
 
 def _zone_decides(situation: Situation, rules, day) -> bool:

@@ -288,10 +288,51 @@ class EligibilityMessages(Strict):
     assumed_one_holder: str
 
 
+class ReferralMessages(Strict):
+    """Texts of the referral to the support service a CCAS agent can have prepared (staff channel only)."""
+
+    bouton: str
+    entree: str  # the FAQ entry giving the professional address; applicants get its public answer
+    adresse: str
+    intro: str
+    rappel: str
+    lien: str
+    copier: str
+    copie: str
+    objet: str
+    objet_urgent: str
+    salutation: str
+    demande: str
+    urgence_oui: str  # {motif}; the lead time as a {parameter} reference
+    urgence_non: str  # the usual lead time as {parameter} references
+    urgence_dite: str  # the {motif} of urgence_oui when no distress situation was described
+    situation: str
+    personne: str
+    conjoint: str
+    menage: str
+    rien_dit: str
+    aides: str
+    aide_possible: str
+    aide_impossible: str
+    aide_incertaine: str
+    manque: str  # {faits}: what an undecided verdict still needs
+    motif_aide: str  # {condition}, {valeur}
+    attente: str
+    coordonnees: str
+    signature: str
+
+    @validator("adresse")
+    def _address(cls, value):
+        if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", value):
+            raise ValueError(f"« {value} » n'est pas une adresse électronique")
+        return value
+
+
 class DialogueFile(Strict):
     messages: Messages
     thresholds: Thresholds
     eligibilite: EligibilityMessages
+    saisine: ReferralMessages
 
 
 class LexiconFile(Strict):

@@ -56,7 +56,7 @@ referrals = sa.Table(
     "bot_referrals", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("created_at", UTC_DATETIME, nullable=False, index=True),
-    sa.Column("reason", sa.String(32), nullable=False),  # "conseiller" or "detresse"
+    sa.Column("reason", sa.String(32), nullable=False),  # "conseiller", "detresse" or "saisine"
     sa.Column("topic", sa.String(128), nullable=False),
     sa.Column("channel", sa.String(32), nullable=False),
 )

@@ -167,6 +167,11 @@ class Report:
     retention_days: int
 
 
+REFERRAL_LABELS = {
+    "conseiller": "demande à parler à une personne",
+    "detresse": "situation de détresse",
+    "saisine": "saisine du service d'accompagnement préparée (professionnels)",
+}
 REASON_LABELS = {
     "pas_ma_question": "pas ma question",
     "incomplete": "incomplète",
@@ -315,12 +320,12 @@ def render_html(report: Report) -> str:
         parts.append("</tbody></table>")
     else:
         parts.append("<p>Aucune vérification.</p>")
-    parts.append("<h3>Orientations vers un conseiller</h3>")
+    parts.append("<h3>Orientations vers un conseiller et saisines préparées</h3>")
     if report.referrals:
         parts.append('<table><thead><tr><th scope="col">Motif</th><th scope="col">Sujet</th>'
                      '<th scope="col">Nombre</th></tr></thead><tbody>')
-        parts += [f"<tr><td>{e(r['reason'])}</td><td>{e(r['topic'])}</td><td class=\"n\">{r['count']}</td></tr>"
-                  for r in report.referrals]
+        parts += [f"<tr><td>{e(REFERRAL_LABELS.get(r['reason'], r['reason']))}</td><td>{e(r['topic'])}</td>"
+                  f"<td class=\"n\">{r['count']}</td></tr>" for r in report.referrals]
         parts.append("</tbody></table>")
     else:
         parts.append("<p>Aucune orientation.</p>")

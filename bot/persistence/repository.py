@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 MAX_TEXT = 2000
 UNKNOWN_CHANNEL = "inconnu"
 DECISIONS = ("fallback", "clarify", "low_confidence", "out_of_scope")
-REFERRAL_REASONS = ("conseiller", "detresse")
+REFERRAL_REASONS = ("conseiller", "detresse", "saisine")  # saisine: a draft to the support service
 
 
 def utcnow() -> dt.datetime:

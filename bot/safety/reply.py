@@ -11,7 +11,7 @@ from typing import Optional
 
 from bot.answering.audience import PROFESSIONALS
 from bot.answering.decision import decide, selector_ranking
-from bot.answering.render import Reply, source_line
+from bot.answering.render import Reply, referral_button, source_line
 from bot.knowledge.base import KnowledgeBase
 from bot.nlu.training_data import DISTRESS_INTENT
 
@@ -26,6 +26,8 @@ def distress_reply(base: KnowledgeBase, situation_id: Optional[str], audience: s
     answer = situation.staff_answer if audience == PROFESSIONALS else situation.answer
     parts = [answer.strip(), base.distress.messages.follow_up.strip(), source_line(situation, base)]
     buttons = [{"title": base.distress.messages.resume_form, "payload": RESUME_PAYLOAD}] if offer_resume else []
+    if audience == PROFESSIONALS:
+        buttons.append(referral_button(base))
     return Reply("\n\n".join(part for part in parts if part), buttons)
 
 

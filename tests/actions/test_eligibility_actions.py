@@ -41,7 +41,7 @@ async def test_verdict_names_the_deciding_criterion_and_resets_the_check(dispatc
     events = await ActionEligibilityVerdict().run(dispatcher, load_tracker("form_complete_alin"), {})
     text = dispatcher.messages[0]["text"]
     assert "AL'in" in text and "8 salariés" in text and "indicatif" in text and "règles relues le" in text
-    assert events == [slot("aide", None), slot("verification", None)]
+    assert events == [slot("aide", None), slot("verification", None), slot("verifiees", ["alin"])]
 
 
 async def test_a_request_to_talk_to_someone_is_answered_not_checked(dispatcher):

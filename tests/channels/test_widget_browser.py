@@ -134,6 +134,39 @@ def test_staff_get_professional_content_with_links(widget):
     assert widget.page.locator(".aal-msg--bot a[href='mailto:accompagnementthdf.als@actionlogement.fr']").count()
 
 
+def test_a_referral_is_drafted_with_its_mail_link_and_copy_button(browser, stack, knowledge):
+    """After a verdict the agent asks for the referral: a mailto: link and a copy button with the same draft."""
+    from urllib.parse import parse_qs, unquote, urlsplit
+    texts, aids = knowledge.dialogue.saisine, knowledge.dialogue.eligibilite.aids
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 800},
+                                  permissions=["clipboard-read", "clipboard-write"])
+    try:
+        widget = WidgetPage(context.new_page(), stack)
+        widget.open()
+        widget.ask("la personne que j'accompagne a 45 ans, elle est retraitée : le mobili-jeune est possible ?")
+        offer = widget.page.get_by_role("button", name=texts.bouton).last
+        before = widget.bot_bubbles().count()
+        offer.click()
+        widget.wait_bot(before)
+        link = widget.page.get_by_role("link", name=texts.lien).last
+        parts = urlsplit(link.get_attribute("href"))
+        query = parse_qs(parts.query)
+        assert parts.scheme == "mailto" and unquote(parts.path) == texts.adresse
+        body = query["body"][0].replace("\r\n", "\n")
+        assert query["subject"] == [texts.objet]
+        assert "45 ans" in body and f"- {aids['mobili_jeune']} : {texts.aide_impossible}" in body
+        copy = widget.page.locator(".aal-msg--bot").last.get_by_role("button", name=texts.copier)
+        copy.click()
+        copy = widget.page.locator(".aal-msg--bot .aal-copy").last
+        expect(copy).to_have_text(texts.copie)
+        expect(widget.page.locator(".aal-typing")).to_have_text(texts.copie)  # said to screen readers too
+        clipboard = widget.page.evaluate("navigator.clipboard.readText()")
+        assert clipboard == f"Objet : {texts.objet}\n\n{body}"
+        assert widget.errors == []
+    finally:
+        context.close()
+
+
 def test_click_a_quick_reply(widget, knowledge):
     widget.open()
     widget.ask("c'est quoi AL'in ?")

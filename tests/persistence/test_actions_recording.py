@@ -209,3 +209,15 @@ async def test_the_catch_all_out_of_scope_answer_and_unsure_answers_are_listed(b
     await ActionAnswerKnowledge().run(CollectingDispatcher(), Tracker.from_dict(state), {})
     assert [(r["decision"], r["text"]) for r in bot_database.unanswered()] == [
         ("out_of_scope", "ma voisine fait trop de bruit"), ("low_confidence", "visale en couple peut-être ?")]
+
+
+async def test_a_referral_drafted_for_the_support_service_is_counted_without_content(bot_database, monkeypatch,
+                                                                                     tmp_path):
+    import actions.referral_actions as referral_actions
+    from actions.referral_actions import ActionPrepareReferral
+    store = KnowledgeStore("knowledge", tmp_path / "snapshot-referral.json")
+    monkeypatch.setattr(referral_actions, "knowledge_store", lambda: store)
+    await ActionPrepareReferral().run(CollectingDispatcher(), load_tracker("referral_after_check"), {})
+    await ActionPrepareReferral().run(CollectingDispatcher(), load_tracker("referral_after_check", "rest"), {})
+    assert [(r["reason"], r["topic"], r["count"]) for r in bot_database.referral_counts()] == [
+        ("saisine", "verification", 1)]

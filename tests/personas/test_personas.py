@@ -15,6 +15,7 @@ from typing import Dict, List, Optional, Tuple
 
 import pytest
 
+from bot.answering.render import REFERRAL_PAYLOAD
 from bot.knowledge import load_knowledge
 from bot.rules import load_rules
 from bot.eligibility.aids import SCREENING
@@ -110,8 +111,9 @@ def sms_answer(persona: Persona, text: str, exchange: Exchange) -> Optional[str]
     return str(payloads.index(chosen) + 1) if chosen in payloads else chosen
 
 
-def converse(stack, provider_api, persona: Persona) -> Tuple[Dict[str, str], Exchange, List[str]]:
-    channel, exchange, transcript = Channel(stack, provider_api, persona), Exchange(), []
+def converse(stack, provider_api, persona: Persona, channel: Optional[Channel] = None
+             ) -> Tuple[Dict[str, str], Exchange, List[str]]:
+    channel, exchange, transcript = channel or Channel(stack, provider_api, persona), Exchange(), []
     message = persona.opening
     for _ in range(MAX_TURNS):
         replies = channel.send(message)
@@ -150,12 +152,15 @@ def results(stack, provider_api):
     outcomes = []
     for persona in PERSONAS:
         persona.zone = region_of(persona.facts.get("commune"), communes)
-        got, exchange, transcript = converse(stack, provider_api, persona)
+        channel = Channel(stack, provider_api, persona)
+        got, exchange, transcript = converse(stack, provider_api, persona, channel)
         wrong = {aid: [got.get(aid), want] for aid, want in persona.expected.items() if got.get(aid) != want}
+        # A CCAS agent then asks for the referral to the support service (tests/personas/test_referral.py).
+        referral = channel.send(REFERRAL_PAYLOAD) if persona.channel == "staff" and got else None
         outcomes.append({"id": persona.id, "request": persona.request, "channel": persona.channel,
                          "answers": persona.answers, "wrong": wrong, "asked": exchange.asked,
                          "minimum": persona.minimum_questions, "could_not_know": exchange.could_not_know,
-                         "transcript": transcript if wrong else []})
+                         "transcript": transcript if wrong else [], "referral": referral})
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(outcomes, ensure_ascii=False, indent=1))
     return outcomes
@@ -176,3 +181,12 @@ def test_questions_asked_stay_close_to_the_careful_adviser(results):
         chosen = [r for r in results if (r["request"] == SCREENING) == (kind == "screening")]
         over = [len(r["asked"]) - r["minimum"] for r in chosen]
         assert statistics.median(over) <= allowed, (kind, sorted(over))
+
+
+def test_every_staff_persona_gets_a_referral_true_to_what_was_said(results):
+    from tests.personas.referral_check import referral_faults
+    staff = [r for r in results if r["channel"] == "staff" and r["referral"] is not None]
+    assert len(staff) >= 40
+    by_id = {persona.id: persona for persona in PERSONAS}
+    assert {r["id"]: referral_faults(r["referral"], by_id[r["id"]], r["asked"]) for r in staff
+            if referral_faults(r["referral"], by_id[r["id"]], r["asked"])} == {}

@@ -244,11 +244,62 @@
       });
       item.appendChild(group);
     }
+    var copy = message.copy;
+    if (copy && typeof copy.text === "string" && typeof copy.label === "string") {
+      var copyButton = el("button", { type: "button", "class": "aal-choice aal-copy", text: copy.label });
+      copyButton.addEventListener("click", function () {
+        copyText(copy.text).then(function () {
+          copyButton.textContent = copy.done || copy.label;
+          setStatus(copy.done || "");
+          window.setTimeout(function () { copyButton.textContent = copy.label; setStatus(""); }, 4000);
+        }, function () { setStatus(""); });
+      });
+      item.appendChild(el("div", { "class": "aal-choices" }, [copyButton]));
+    }
     item.setAttribute("data-index", String(index));
     var stick = who === "user" || nearBottom();
     list.appendChild(item);
     if (stick) { log.scrollTop = log.scrollHeight; }
     return item;
+  }
+
+  /* The referral draft's « Copier » button: the clipboard API, or a hidden selection where it is refused. */
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text).catch(function () { return copyBySelection(text); });
+    }
+    return copyBySelection(text);
+  }
+
+  function copyBySelection(text) {
+    return new Promise(function (resolve, reject) {
+      var area = el("textarea", { "class": "aal-sr", readonly: "", "aria-hidden": "true" });
+      area.value = text;
+      root.appendChild(area);
+      area.select();
+      var done = false;
+      try { done = document.execCommand("copy"); } catch (e) { done = false; }
+      root.removeChild(area);
+      if (done) { resolve(); } else { reject(new Error("copy refused")); }
+    });
+  }
+
+  /* Bot messages to show: a custom `saisine` draft gives the message before it a copy button. */
+  function botMessages(messages) {
+    var shown = [];
+    messages.forEach(function (m) {
+      if (!m) { return; }
+      var draft = m.custom && m.custom.saisine;
+      if (draft && typeof draft.texte === "string" && shown.length) {
+        shown[shown.length - 1].copy = { text: (draft.objet ? "Objet : " + draft.objet + "\n\n" : "") + draft.texte,
+          label: String(draft.copier || ""), done: String(draft.copie || "") };
+        return;
+      }
+      if (m.text || (m.buttons && m.buttons.length)) {
+        shown.push({ who: "bot", text: m.text || "", buttons: m.buttons || [] });
+      }
+    });
+    return shown;
   }
 
   function add(message) {
@@ -333,9 +384,9 @@
           setStatus("");
           setAlert("");
           messages = Array.isArray(messages) ? messages : [];
-          var shown = messages.filter(function (m) { return m && (m.text || (m.buttons && m.buttons.length)); });
+          var shown = botMessages(messages);
           if (!shown.length) { add({ who: "bot", text: unavailableText }); }
-          shown.forEach(function (m) { add({ who: "bot", text: m.text || "", buttons: m.buttons || [] }); });
+          shown.forEach(add);
         });
       }).catch(function (error) {
         if (error && error.status === 401) { return fail(TEXT.expired, false); }
