@@ -67,8 +67,11 @@ def _tracker_store(app: Any) -> Any:
     return getattr(agent, "tracker_store", None)
 
 
-async def retrieve_tracker(app: Any, sender_id: str, full: bool = False) -> Optional[Any]:
-    """The conversation's tracker from the tracker store (None if unknown or unavailable)."""
+_UNREADABLE = object()  # the tracker store failed: not the same as an unknown (new) conversation
+
+
+async def _read_tracker(app: Any, sender_id: str, full: bool = False) -> Any:
+    """The conversation's tracker, None if unknown, `_UNREADABLE` if the tracker store failed."""
     store = _tracker_store(app)
     if store is None:
         return None
@@ -76,14 +79,28 @@ async def retrieve_tracker(app: Any, sender_id: str, full: bool = False) -> Opti
         if full:
             return await store.retrieve_full_tracker(sender_id)
         return await store.retrieve(sender_id)
-    except Exception:  # a tracker store outage must not stop the message itself
-        logger.exception("Lecture de la conversation %s impossible", sender_id)
-        return None
+    except Exception as exc:  # a tracker store outage must not stop the message itself
+        # Never the sender id (raw or stored) in the logs: a reference and the error class only.
+        from bot.persistence.config import log_reference
+        from bot.persistence.logs import error_summary, log_event
+        log_event(logger, logging.WARNING, "channels.tracker_unreadable", conversation=log_reference(sender_id),
+                  error=error_summary(exc))
+        return _UNREADABLE
+
+
+async def retrieve_tracker(app: Any, sender_id: str, full: bool = False) -> Optional[Any]:
+    """The conversation's tracker from the tracker store (None if unknown or unavailable)."""
+    tracker = await _read_tracker(app, sender_id, full)
+    return None if tracker is _UNREADABLE else tracker
 
 
 async def is_first_contact(app: Any, sender_id: str) -> bool:
-    """True when this sender has never sent a message (in any session)."""
-    tracker = await retrieve_tracker(app, sender_id, full=True)
+    """True when this sender has never sent a message (in any session). False when the conversation
+    cannot be read: unknown is not new (the privacy notice is not sent again to someone who may have
+    had it; the message itself is refused, and the notice comes with the first message read)."""
+    tracker = await _read_tracker(app, sender_id, full=True)
+    if tracker is _UNREADABLE:
+        return False
     if tracker is None:
         return _tracker_store(app) is not None
     return not any(getattr(event, "type_name", "") == "user" for event in tracker.events)
