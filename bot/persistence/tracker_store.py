@@ -1,4 +1,4 @@
-"""Rasa's SQL tracker store, with redaction, pseudonymised sender ids and visible, buffered failures.
+"""Rasa's SQL tracker store, with redaction, pseudonymised sender ids and visible failures.
 
 endpoints.yml:
 
@@ -15,30 +15,34 @@ Differences with `rasa.core.tracker_store.SQLTrackerStore` (same `events` table,
 - **Start-up never hangs**: the database is tried once; if it is down the server starts anyway, says
   so in its health output, and creates the table when the database comes back (Rasa's store loops
   every 5 s before the server even listens).
-- **Failures are visible, not silently swallowed** by Rasa's `FailSafeTrackerStore` (which saves to
-  memory and loses the turn): every failure is logged (`event=tracker_store.*`, no personal data)
-  and counted in `health()`, served by the Rasa server at GET /webhooks/health.
-  - A **save** that fails keeps the turn's events in a per-process buffer, in order, and a
-    background task writes them as soon as the database answers again (`pending_events` in the
-    health output until then). The buffered conversation continues from memory meanwhile.
-  - A **read** that fails (and nothing buffered for that conversation) raises
-    `TrackerStoreUnavailable`: the message is not processed on a made-up empty conversation, the
-    channel tells the user the service is momentarily unavailable (bot/channels/reply_guard.py).
-  - After a failure, the database is not tried again for `backoff` seconds (1 s, doubling up to 5 s)
-    except by the background task, so that a hanging database does not block the event loop.
+- **Failures are visible, never silently swallowed** by Rasa's `FailSafeTrackerStore` (which saves to
+  memory and loses the turn), and **nothing is kept in memory to be written later** (a buffer would be
+  lost in a crash and, with several replicas, written after turns another replica stored meanwhile:
+  reordered). Every failure is logged (`event=tracker_store.*`, no personal data) and counted in
+  `health()`, served by the Rasa server at GET /webhooks/health.
+  - A turn starts by reading its conversation **and checking, in the same transaction, that it could
+    be written** (SQLite: `BEGIN IMMEDIATE`, the write lock; PostgreSQL: `LOCK TABLE events IN ROW
+    EXCLUSIVE MODE`, what an INSERT takes; both give up after `DB_TIMEOUT_SECONDS`). When either
+    fails, `TrackerStoreUnavailable` is raised: the message is not processed (neither on a made-up
+    empty conversation nor from memory), the channel tells the user the service is momentarily
+    unavailable (bot/channels/reply_guard.py), and the user's next message continues the
+    conversation exactly where the database has it.
+  - A **save** that still fails (the database lost between the read and the end of the turn, within
+    one turn) raises `TrackerStoreUnavailable` too: the turn is not stored, counted as
+    `unsaved_turns`, logged as `event=tracker_store.turn_not_saved` (ERROR).
+  - After a failure, the database is not tried again for `backoff` seconds (1 s, doubling up to 5 s):
+    messages are refused at once meanwhile, without waiting for the database.
 - Timeouts on every connection (bot/persistence/db.py), `pool_pre_ping` on PostgreSQL.
-
-With several replicas, a turn buffered by one replica is written after the turns that another
-replica wrote meanwhile (each turn stays whole; see docs/deployment.md).
+- No count query on each save: a tracker read from the database knows how many of its events are
+  stored (`_stored_event_count`); only a tracker made elsewhere is counted.
 """
 
-import asyncio
-import itertools
 import json
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
+import itertools
+from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Text
 
 import sqlalchemy as sa
@@ -54,20 +58,12 @@ from bot.persistence.redaction import redact_event
 
 logger = logging.getLogger(__name__)
 
-STORED_COUNT = "_stored_event_count"  # set on trackers read from the database
+STORED_COUNT = "_stored_event_count"  # set on trackers read from (or written to) the database
 MAX_BACKOFF = 5.0
-MAX_PENDING_EVENTS = 50_000  # beyond this, new turns are refused (the user is told) rather than buffered
 
 
 class TrackerStoreUnavailable(RasaException):
-    """The conversation could not be read: the message must not be processed (the user is told)."""
-
-
-@dataclass
-class _Pending:
-    tracker: DialogueStateTracker  # the newest state of the conversation, kept in memory
-    rows: List[Dict[str, Any]] = field(default_factory=list)  # serialised, redacted, in order
-    since: float = field(default_factory=time.time)
+    """The conversation could not be read or written: the message is refused (the user is told)."""
 
 
 @dataclass
@@ -78,32 +74,30 @@ class StoreHealth:
     last_ok_at: Optional[float] = None
     failures: int = 0
     unavailable_replies: int = 0
-    flushed_events: int = 0
+    unsaved_turns: int = 0
     dropped_turns: int = 0
 
 
 class RedactingSQLTrackerStore(SQLTrackerStore):
-    """SQL tracker store that redacts before writing and reports and survives database outages."""
+    """SQL tracker store that redacts before writing and reports database failures, refusing turns
+    it could not store rather than keeping them in memory."""
 
     def __init__(self, domain=None, host: Optional[Text] = None, url: Optional[Text] = None, event_broker=None,
-                 backoff: float = 1.0, flush_interval: float = 1.0, **kwargs: Any) -> None:
+                 backoff: float = 1.0, **kwargs: Any) -> None:
         # SQLTrackerStore.__init__ is not called: it builds its own engine without timeouts and loops
         # forever while the database is down. What its methods need is set here.
+        kwargs.pop("flush_interval", None)  # a setting of the former write buffer
         self.url = url or host or tracker_url()
         self.engine = create_engine(self.url)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         TrackerStore.__init__(self, domain, event_broker, **kwargs)
         self.health_state = StoreHealth()
-        self._pending: Dict[str, _Pending] = {}
         self._unreadable: set = set()
         self._lock = threading.RLock()
-        self._flush_lock = threading.Lock()
         self._tables_ready = False
         self._base_backoff = float(backoff)
         self._backoff = float(backoff)
         self._retry_at = 0.0
-        self._flush_interval = float(flush_interval)
-        self._flusher: Optional[asyncio.Task] = None
         try:
             self._ensure_tables()
             self._succeeded()
@@ -132,12 +126,11 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         with self._lock:
             recovered = self.health_state.status != "ok"
             self.health_state.last_ok_at = time.time()
+            self.health_state.status = "ok"
             self._backoff = self._base_backoff
             self._retry_at = 0.0
-            if not self._pending:
-                self.health_state.status = "ok"
-        if recovered and not self._pending:
-            log_event(logger, logging.WARNING, "tracker_store.recovered", flushed_events=self.health_state.flushed_events)
+        if recovered:
+            log_event(logger, logging.WARNING, "tracker_store.recovered", failures=self.health_state.failures)
 
     def _failed(self, error: BaseException, operation: str, stored: Optional[str] = None) -> None:
         with self._lock:
@@ -149,22 +142,19 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             self._retry_at = time.monotonic() + self._backoff
             self._backoff = min(MAX_BACKOFF, self._backoff * 2)
         log_event(logger, logging.ERROR if first else logging.WARNING, "tracker_store.failed", operation=operation,
-                  conversation=stored_reference(stored) if stored else None, error=self.health_state.last_error,
-                  pending_events=self.pending_events())
-        self._schedule_flush()
+                  conversation=stored_reference(stored) if stored else None, error=self.health_state.last_error)
 
     def _circuit_open(self) -> bool:
         return time.monotonic() < self._retry_at
 
     def pending_events(self) -> int:
-        with self._lock:
-            return sum(len(p.rows) for p in self._pending.values())
+        """Always 0: nothing is kept in memory to be written later (kept for the health output)."""
+        return 0
 
     def health(self) -> Dict[str, Any]:
-        """What the health endpoint shows: status, last error, what is waiting to be written."""
+        """What the health endpoint shows: status, last error, refused and unsaved turns."""
         with self._lock:
             state = self.health_state
-            oldest = min((p.since for p in self._pending.values()), default=None)
             return {
                 "status": state.status,
                 "dialect": self.engine.dialect.name,
@@ -172,20 +162,28 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                 "last_error_at": state.last_error_at,
                 "last_ok_at": state.last_ok_at,
                 "failures": state.failures,
-                "pending_conversations": len(self._pending),
-                "pending_events": sum(len(p.rows) for p in self._pending.values()),
-                "pending_since": oldest,
-                "flushed_events": state.flushed_events,
+                "pending_events": 0,
                 "unavailable_replies": state.unavailable_replies,
+                "unsaved_turns": state.unsaved_turns,
                 "dropped_turns": state.dropped_turns,
             }
 
+    def _check_writable(self, connection: Any) -> None:
+        """Take, in the current transaction, the lock a write of `events` needs (released with it)."""
+        dialect = self.engine.dialect.name
+        if dialect == "sqlite":
+            connection.execute(sa.text("BEGIN IMMEDIATE"))
+        elif dialect == "postgresql":
+            connection.execute(sa.text(f"LOCK TABLE {self.SQLEvent.__tablename__} IN ROW EXCLUSIVE MODE"))
+
     def probe(self) -> bool:
-        """One round trip to the database (used by the health endpoint and the background task)."""
+        """One round trip to the database, writability included (the health endpoint)."""
         try:
-            with self.engine.connect() as connection:
-                connection.execute(sa.text("SELECT 1"))
             self._ensure_tables()
+            with self.session_scope() as session:
+                self._check_writable(session)
+                session.execute(sa.text("SELECT 1"))
+                session.rollback()
         except SQLAlchemyError as exc:
             self._failed(exc, "probe")
             return False
@@ -200,23 +198,10 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
 
     async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
         stored = stored_sender_id(sender_id)
-        if stored in self._pending:
-            # This replica holds unwritten turns of this conversation: write them first, else go on
-            # from the buffered state (the newest one).
-            if self._circuit_open() or not self._flush_one(stored):
-                return self._pending_copy(stored)
         if self._circuit_open():
             self._refuse(stored, "circuit_open")
-        try:
-            self._ensure_tables()
-            with self.session_scope() as session:
-                rows = self._event_query(session, stored, fetch_events_from_all_sessions).all()
-                events = [json.loads(row.data) for row in rows]
-        except SQLAlchemyError as exc:
-            self._failed(exc, "retrieve", stored)
-            self._refuse(stored, "read_failed")
-        self._succeeded()
-        self._unreadable.discard(stored)
+        # The latest session is what a turn reads before it writes: check it could be written too.
+        events = self._read(stored, fetch_events_from_all_sessions, check_writable=not fetch_events_from_all_sessions)
         if not events:
             return None
         tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
@@ -224,19 +209,32 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             setattr(tracker, STORED_COUNT, len(tracker.events))
         return tracker
 
+    def _read(self, stored: str, full: bool, check_writable: bool) -> List[Dict[str, Any]]:
+        operation = "retrieve"
+        try:
+            self._ensure_tables()
+            with self.session_scope() as session:
+                if check_writable:
+                    operation = "write_check"
+                    self._check_writable(session)
+                    operation = "retrieve"
+                rows = self._event_query(session, stored, full).all()
+                events = [json.loads(row.data) for row in rows]
+                session.rollback()  # releases the write lock at once
+        except SQLAlchemyError as exc:
+            self._failed(exc, operation, stored)
+            self._refuse(stored, "write_locked" if operation == "write_check" else "read_failed")
+        self._succeeded()
+        self._unreadable.discard(stored)
+        return events
+
     def _refuse(self, stored: str, reason: str) -> None:
         with self._lock:
             self._unreadable.add(stored)
             self.health_state.unavailable_replies += 1
         log_event(logger, logging.WARNING, "tracker_store.message_refused", reason=reason,
                   conversation=stored_reference(stored))
-        raise TrackerStoreUnavailable("conversation momentanément illisible (base de données indisponible)")
-
-    def _pending_copy(self, stored: str) -> DialogueStateTracker:
-        with self._lock:
-            tracker = self._pending[stored].tracker.copy()
-        setattr(tracker, STORED_COUNT, len(tracker.events))
-        return tracker
+        raise TrackerStoreUnavailable("conversation momentanément indisponible (base de données)")
 
     # --- writing ----------------------------------------------------------------------------
 
@@ -257,9 +255,6 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         await self.stream_events(tracker)
         stored = stored_sender_id(tracker.sender_id)
-        if stored in self._pending:
-            self._buffer(tracker, stored)
-            return
         if stored in self._unreadable and not hasattr(tracker, STORED_COUNT):
             # Made up by FailSafeTrackerStore after a failed read: writing it would corrupt the real one.
             with self._lock:
@@ -268,109 +263,33 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                       reason="conversation_unreadable")
             return
         if self._circuit_open():
-            self._buffer(tracker, stored)
-            return
+            self._not_saved(stored, "circuit_open", tracker)
+        written = self._write(tracker, stored, getattr(tracker, STORED_COUNT, None))
+        setattr(tracker, STORED_COUNT, written)
+
+    def _write(self, tracker: DialogueStateTracker, stored: str, start: Optional[int]) -> int:
+        """Insert the events of `tracker` from `start` on (counted when unknown); the number stored."""
         try:
             self._ensure_tables()
             with self.session_scope() as session:
-                stored_count = self._event_query(session, stored, fetch_events_from_all_sessions=False).count()
-                rows = self._rows(tracker, stored, stored_count)
+                if start is None:  # a tracker not read from the database (a new conversation)
+                    start = self._event_query(session, stored, fetch_events_from_all_sessions=False).count()
+                rows = self._rows(tracker, stored, start)
                 if rows:
                     session.execute(self.SQLEvent.__table__.insert(), rows)
                     session.commit()
         except SQLAlchemyError as exc:
             self._failed(exc, "save", stored)
-            self._buffer(tracker, stored)
-            return
+            self._not_saved(stored, "write_failed", tracker)
         self._succeeded()
+        return len(tracker.events)
 
-    def _buffer(self, tracker: DialogueStateTracker, stored: str) -> None:
-        """Keep the events of this turn that are not in the database, in order, for the flusher."""
+    def _not_saved(self, stored: str, reason: str, tracker: DialogueStateTracker) -> None:
         with self._lock:
-            pending = self._pending.get(stored)
-            if pending is None:
-                start = getattr(tracker, STORED_COUNT, 0)
-            else:
-                start = min(getattr(tracker, STORED_COUNT, len(pending.tracker.events)), len(tracker.events))
-            rows = self._rows(tracker, stored, start)
-            if not rows:
-                return
-            if self.pending_events() + len(rows) > MAX_PENDING_EVENTS:
-                self.health_state.dropped_turns += 1
-                log_event(logger, logging.ERROR, "tracker_store.turn_dropped", conversation=stored_reference(stored),
-                          reason="buffer_full", events=len(rows))
-                return
-            if pending is None:
-                pending = self._pending[stored] = _Pending(tracker=tracker.copy())
-            else:
-                pending.tracker = tracker.copy()
-            pending.rows.extend(rows)
-            self.health_state.status = "degraded"
-        log_event(logger, logging.WARNING, "tracker_store.buffered", conversation=stored_reference(stored),
-                  events=len(rows), pending_events=self.pending_events())
-        self._schedule_flush()
-
-    def _flush_one(self, stored: str) -> bool:
-        """Write one conversation's buffered events; True when nothing is left for it."""
-        with self._flush_lock:  # the background task and a message of this conversation may both try
-            return self._flush_one_locked(stored)
-
-    def _flush_one_locked(self, stored: str) -> bool:
-        with self._lock:
-            pending = self._pending.get(stored)
-            rows = list(pending.rows) if pending else []
-        if not rows:
-            with self._lock:
-                self._pending.pop(stored, None)
-            return True
-        try:
-            self._ensure_tables()
-            with self.engine.begin() as connection:
-                connection.execute(self.SQLEvent.__table__.insert(), rows)
-        except SQLAlchemyError as exc:
-            self._failed(exc, "flush", stored)
-            return False
-        with self._lock:
-            pending = self._pending.get(stored)
-            if pending is not None:
-                del pending.rows[:len(rows)]  # rows buffered meanwhile stay for the next round
-                if not pending.rows:
-                    del self._pending[stored]
-            self.health_state.flushed_events += len(rows)
-        log_event(logger, logging.WARNING, "tracker_store.flushed", conversation=stored_reference(stored), events=len(rows))
-        self._succeeded()
-        return stored not in self._pending
-
-    def flush(self) -> bool:
-        """Write everything buffered (in the order of the conversations' first failure); True if done."""
-        with self._lock:
-            order = sorted(self._pending, key=lambda s: self._pending[s].since)
-        for stored in order:
-            if not self._flush_one(stored):
-                return False
-        if not self._pending:
-            self._succeeded()
-        return True
-
-    def _schedule_flush(self) -> None:
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return  # no event loop (tests, scripts): flush() is called by hand
-        if self._flusher is None or self._flusher.done():
-            self._flusher = loop.create_task(self._flush_loop())
-
-    async def _flush_loop(self) -> None:
-        """Until the buffer is empty and the database answers: probe, then flush, in a worker thread."""
-        loop = asyncio.get_running_loop()
-        while True:
-            await asyncio.sleep(max(self._flush_interval, self._retry_at - time.monotonic()))
-            try:
-                healthy = await loop.run_in_executor(None, self.probe)
-                if healthy and await loop.run_in_executor(None, self.flush):
-                    return
-            except Exception as exc:  # never let the task die silently
-                log_event(logger, logging.ERROR, "tracker_store.flusher_error", error=error_summary(exc))
+            self.health_state.unsaved_turns += 1
+        log_event(logger, logging.ERROR, "tracker_store.turn_not_saved", conversation=stored_reference(stored),
+                  reason=reason)
+        raise TrackerStoreUnavailable("tour non enregistré (base de données indisponible)")
 
 
 def find_store(agent_or_app: Any) -> Optional[RedactingSQLTrackerStore]:

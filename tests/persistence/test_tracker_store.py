@@ -1,6 +1,6 @@
 """The tracker store (bot/persistence/tracker_store.py) in process, on SQLite and PostgreSQL:
-redaction on write only, pseudonymised sender ids, and database failures that are visible,
-buffered, caught up, or refused (never a made-up empty conversation)."""
+redaction on write only, pseudonymised sender ids, and database failures that are visible and
+refused (never a made-up empty conversation, never a turn kept in memory to be written later)."""
 
 import asyncio
 import contextlib
@@ -52,7 +52,7 @@ def store_url(database_url, monkeypatch):
 
 
 def make_store(url):
-    return RedactingSQLTrackerStore(domain=DOMAIN, host=url, backoff=0.2, flush_interval=0.2)
+    return RedactingSQLTrackerStore(domain=DOMAIN, host=url, backoff=0.2)
 
 
 async def test_stored_copy_is_redacted_and_the_live_tracker_is_not(store_url):
@@ -113,7 +113,36 @@ def outage(url):
         engine.dispose()
 
 
-async def test_a_failed_save_is_buffered_logged_and_caught_up(store_url, caplog):
+@contextlib.contextmanager
+def write_lock(url):
+    """Another connection holds the write lock of `events`, readers go on (SQLite: `BEGIN IMMEDIATE`
+    in WAL mode, as a long purge or a backup; PostgreSQL: LOCK TABLE … IN EXCLUSIVE MODE)."""
+    engine = sa.create_engine(url)
+    connection = engine.connect()
+    if engine.dialect.name == "postgresql":
+        transaction = connection.begin()
+        connection.execute(sa.text("LOCK TABLE events IN EXCLUSIVE MODE"))
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        transaction = None
+    try:
+        yield
+    finally:
+        if transaction is not None:
+            transaction.rollback()
+        else:
+            connection.exec_driver_sql("ROLLBACK")
+        connection.close()
+        engine.dispose()
+
+
+def user_texts(engine, sender):
+    return [json.loads(r[1]).get("text") for r in stored_rows(engine, sender) if r[0] == "user"]
+
+
+async def test_a_turn_that_cannot_be_written_is_refused_and_never_kept_in_memory(store_url, caplog):
+    """Issue 15, item 8. Before: a failed save went to an in-memory buffer (lost in a crash), the
+    conversation went on from it, and a background task wrote it later."""
     store = make_store(store_url)
     if store.engine.dialect.name == "sqlite":
         store.engine.dispose()  # the outage switches the file to a rollback journal: no open WAL connection
@@ -121,39 +150,95 @@ async def test_a_failed_save_is_buffered_logged_and_caught_up(store_url, caplog)
     turn(tracker, "bonjour")
     await store.save(tracker)
     tracker = await store.retrieve("conversation-a")
-    other = new_tracker("conversation-b")
-    turn(other, "merci")
-    await store.save(other)
     caplog.set_level(logging.WARNING)
     with outage(store_url):
         turn(tracker, "visale pour un couple ?", "la réponse visale")
-        await store.save(tracker)  # does not raise: the turn is kept in memory
-        health = store.health()
-        assert health["status"] == "degraded" and health["pending_events"] == 4
-        assert health["pending_conversations"] == 1 and health["last_error"]
-        assert "event=tracker_store.failed" in caplog.text and "event=tracker_store.buffered" in caplog.text
-        assert "visale pour un couple" not in caplog.text and "conversation-a" not in caplog.text
-        # The conversation goes on from the buffered state...
-        await asyncio.sleep(0.3)
-        buffered = await store.retrieve("conversation-a")
-        assert buffered.latest_message.text == "visale pour un couple ?"
-        turn(buffered, "et loca pass ?")
-        await store.save(buffered)
-        assert store.health()["pending_events"] == 8
-        # ...but a conversation that cannot be read is refused, not restarted empty.
-        await asyncio.sleep(0.3)
         with pytest.raises(TrackerStoreUnavailable):
-            await store.retrieve("conversation-b")
-    deadline = time.monotonic() + 15
-    while store.health()["pending_events"] and time.monotonic() < deadline:
-        store.flush()
-        await asyncio.sleep(0.2)
-    health = store.health()
-    assert health["status"] == "ok" and health["pending_events"] == 0 and health["flushed_events"] == 8
-    texts = [json.loads(r[1]).get("text") for r in stored_rows(store.engine, "conversation-a") if r[0] == "user"]
-    assert texts == ["bonjour", "visale pour un couple ?", "et loca pass ?"]  # nothing lost, in order
-    assert (await store.retrieve("conversation-b")).latest_message.text == "merci"
-    assert "event=tracker_store.flushed" in caplog.text
+            await store.save(tracker)  # refused: not buffered
+        health = store.health()
+        assert health["status"] == "degraded" and health["last_error"] and health["unsaved_turns"] == 1
+        assert health["pending_events"] == 0
+        assert "event=tracker_store.failed" in caplog.text and "event=tracker_store.turn_not_saved" in caplog.text
+        assert "visale pour un couple" not in caplog.text and "conversation-a" not in caplog.text
+        await asyncio.sleep(0.3)
+        with pytest.raises(TrackerStoreUnavailable):  # not continued from memory either
+            await store.retrieve("conversation-a")
+    await asyncio.sleep(0.5)
+    again = await store.retrieve("conversation-a")  # exactly what the database holds
+    assert again.latest_message.text == "bonjour"
+    assert store.health()["status"] == "ok"
+    assert user_texts(store.engine, "conversation-a") == ["bonjour"]
+    store.engine.dispose()
+
+
+async def test_a_write_lock_refuses_the_turn_before_it_is_processed(store_url):
+    """Reads work but writes wait (a purge, a backup, LOCK TABLE): the turn is refused when its
+    conversation is read, before any reply is made, not after it was answered."""
+    store = make_store(store_url)
+    tracker = new_tracker("conversation-w")
+    turn(tracker, "bonjour")
+    await store.save(tracker)
+    with write_lock(store_url):
+        started = time.monotonic()
+        with pytest.raises(TrackerStoreUnavailable):
+            await store.retrieve("conversation-w")
+        assert time.monotonic() - started < 5  # DB_TIMEOUT_SECONDS=1
+        assert store.health()["unavailable_replies"] == 1
+        assert not store.probe() and store.health()["status"] == "degraded"  # health sees it
+        # Reading only (the channels' helpers: first contact, buttons) still works.
+        await asyncio.sleep(0.5)
+        assert (await store.retrieve_full_tracker("conversation-w")).latest_message.text == "bonjour"
+    await asyncio.sleep(0.5)
+    assert (await store.retrieve("conversation-w")).latest_message.text == "bonjour"
+    assert store.probe() and store.health()["status"] == "ok"
+    store.engine.dispose()
+
+
+async def test_two_replicas_never_reorder_turns(store_url):
+    """Issue 15, item 8. Before: replica A buffered turn 2 during a write lock, replica B stored turn
+    3 once it was gone, then A's background task wrote turn 2: stored order 1, 3, 2."""
+    replica_a, replica_b = make_store(store_url), make_store(store_url)
+    tracker = new_tracker("conversation-r")
+    turn(tracker, "tour 1")
+    await replica_a.save(tracker)
+    on_a = await replica_a.retrieve("conversation-r")
+    with write_lock(store_url):
+        turn(on_a, "tour 2")
+        with pytest.raises(TrackerStoreUnavailable):
+            await replica_a.save(on_a)
+    await asyncio.sleep(0.5)
+    on_b = await replica_b.retrieve("conversation-r")
+    turn(on_b, "tour 3")
+    await replica_b.save(on_b)
+    await asyncio.sleep(1.5)  # whatever replica A might still hold would be written by now
+    assert (await replica_a.retrieve("conversation-r")).latest_message.text == "tour 3"
+    assert user_texts(replica_a.engine, "conversation-r") == ["tour 1", "tour 3"]
+    replica_a.engine.dispose()
+    replica_b.engine.dispose()
+
+
+async def test_no_count_query_when_saving_a_tracker_read_from_the_database(store_url):
+    """Issue 19's profile: a count query on each save. A tracker read from the database knows how
+    many of its events are stored; the save writes the new ones only, without counting."""
+    store = make_store(store_url)
+    tracker = new_tracker("conversation-c")
+    turn(tracker, "bonjour")
+    await store.save(tracker)  # a new conversation: counted once
+    statements = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    sa.event.listen(store.engine, "before_cursor_execute", record)
+    tracker = await store.retrieve("conversation-c")
+    turn(tracker, "visale ?")
+    await store.save(tracker)
+    turn(tracker, "et loca pass ?")  # the same tracker saved again (Rasa does it in some paths)
+    await store.save(tracker)
+    sa.event.remove(store.engine, "before_cursor_execute", record)
+    assert not [s for s in statements if "count(" in s.lower()], statements
+    assert user_texts(store.engine, "conversation-c") == ["bonjour", "visale ?", "et loca pass ?"]
+    assert len(stored_rows(store.engine, "conversation-c")) == 13
     store.engine.dispose()
 
 
