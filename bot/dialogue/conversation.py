@@ -172,7 +172,9 @@ def answers_the_question(text: str, state: CheckState, situation: Situation, rul
         return False
     turn = understand(text, "informer", None, state, situation, reader, rules.facts, derive, staff=staff,
                       today=today or dt.date.today())
-    return turn is not None and turn.kind in ANSWER_KINDS
+    if turn is None or turn.kind not in ANSWER_KINDS:
+        return False
+    return turn.kind != "answer" or turn.answered == state.asking  # other facts said are no answer to it
 
 
 def model_alarm_is_an_answer(text: str, by_model: bool, score: float, state: CheckState, situation: Situation,

@@ -127,14 +127,16 @@ def _distress_title(base, distress: str) -> str:
 
 
 def referral_reply(referral: Referral, base) -> Reply:
-    """The chat message: what it is, the subject and body, the mailto: link, the reminder on the address."""
+    """The chat message: what it is, the subject and body, the reminder on the address, the mailto: link.
+
+    Rasa sends each paragraph as its own message; the widget puts the copy button under the last one."""
     texts = base.dialogue.saisine
     text = "\n\n".join([
         texts.intro,
         f"**Objet :** {referral.subject}",
         referral.body,
-        f"[{texts.lien}]({referral.mailto}) — {referral.address}",
         texts.rappel,
+        f"[{texts.lien}]({referral.mailto}) — {referral.address}",  # last: the widget's copy button joins it
     ])
     return Reply(text)
 

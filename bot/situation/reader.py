@@ -95,7 +95,7 @@ RELATIVE = [(re.compile(r"le mois dernier|mois passe"), 1.0), (re.compile(r"la s
 ROLE_CUES: Sequence[Tuple[str, re.Pattern]] = (
     # an amount owed is none of the facts (« 1950 € de dette », « dette de loyer de 2 100 € »)
     ("_dette", re.compile(r"(?<![\w])(?:dette|dettes|arriere|arrieres|impayes?|de retard|retard de|doit|dois|devons)(?![\w])")),
-    ("apl_mensuelle", re.compile(r"(?<![\w])(?:apl|als|alf|aides? au logement|aides? logement|caf)(?![\w])")),
+    ("apl_mensuelle", re.compile(r"(?<![\w])(?:apl|als|alf|dapl|dals|aides? au logement|aides? logement|caf|allocations? (?:de )?logement)(?![\w])")),
     ("salaire_brut_mensuel", re.compile(r"(?<![\w])(?:brut|brute|bruts)(?![\w])")),
     ("loyer_charges_comprises", re.compile(r"(?<![\w])(?:loyer|loyers|cc|charges comprises|c\.c|hc|hors charges|"
                                            r"t1|t2|t3|t4|t5|f1|f2|f3|f4|f5|studio|appart|appartement|logement|maison|"
@@ -104,7 +104,9 @@ ROLE_CUES: Sequence[Tuple[str, re.Pattern]] = (
                                            r"paient|payent|verse)|jpaye|jpaie|loyer vise|loyer envisage)(?![\w])")),
     ("revenu_mensuel_net", re.compile(r"(?<![\w])(?:net|nette|nets|gagne|gagnes|gagnons|gagnent|gagner|gagnait|"
                                       r"salaire|salaires|revenu|revenus|touche|touchons|touchent|paye|payee|payes|"
-                                      r"ressources|remuneration|smic|je fais|il fait|elle fait|a peu pres)(?![\w])")),
+                                      r"ressources|remuneration|smic|je fais|il fait|elle fait|a peu pres|jgagne|jtouche|"
+                                      r"pension|pensions|indemnise|indemnisee|indemnites|allocations? (?:de )?chomage|"
+                                      r"gratifie|gratifiee|gratification)(?![\w])")),
 )
 # Used only when no cue above is near: an amount « par mois » of a person is most often what they earn.
 WEAK_ROLE_CUES: Sequence[Tuple[str, re.Pattern]] = (
@@ -140,7 +142,8 @@ BOOLEANS: Sequence[Tuple[str, re.Pattern, bool]] = (
     ("periode_essai", re.compile(r"periode d'essai (?:terminee|finie|validee|passee|terminée)|fin de (?:ma |sa )?periode d'essai|"
                                  r"cdi confirme|confirmee? en cdi|titularise|titularisee"), False),
     ("periode_essai", re.compile(r"periode d'essai|p[ée]riode d essai"), True),
-    ("etudiant_boursier", re.compile(r"boursier|boursiere|bourse (?:du |de )?crous|bourse sur criteres|echelon \d"), True),
+    ("etudiant_boursier", re.compile(r"boursier|boursiere|bourse (?:du |de )?crous|bourse sur criteres|echelon \d|"
+                                     r"(?<=ni )bourse|(?<=sans )bourse|(?<=pas de )bourse|(?<=aucune )bourse"), True),
     ("a_nud", re.compile(r"(?<![\w])(?:nud|nur|numero unique|n° unique|numero de demande de logement social|"
                          r"numero d'enregistrement)(?![\w])"), True),
     ("a_nud", re.compile(r"demande de (?:logement social|hlm)(?: (?:deja )?(?:faite|deposee|en cours|enregistree))?"
@@ -167,9 +170,17 @@ BOOLEANS: Sequence[Tuple[str, re.Pattern, bool]] = (
                                         r"incendie|brule|degat des eaux|inond|surendett|commandement de payer|huissier|"
                                         r"accident du travail|en arret|invalidite|liquidation|plus ensemble|"
                                         r"ne (?:vis|vit) plus avec|plus de (?:travail|boulot|job)|n'ai plus de (?:travail|boulot|job|emploi)|"
-                                        r"ne peu[xt] plus payer"), True),
+                                        r"ne peu[xt] plus (?:payer|assumer)|(?:paie|paye|payons|paient|payait) plus (?:mon |le |son |notre |leur )?loyer|"
+                                        r"commandement de quitter|quitter les lieux|(?:met|mettre|mis|mise|mettent) (?:a la porte|dehors)|"
+                                        r"violences?|(?:vient|viens) de (?:me|la|le|nous) quitter|m'a quittee?|(?:avons|ont|a) rompu|rupture|"
+                                        r"conge pour (?:vente|reprise)|endette|dettes"), True),
     ("urgence", re.compile(r"(?<![\w])(?:urgent|urgente|urgence|en urgence|au plus vite|demain|dans \d+ jours|"
-                           r"cette semaine|expulsion (?:le|prevue|fixee)|date d'expulsion)(?![\w])"), True),
+                           r"cette semaine|expulsion (?:le|prevue|fixee)|date d'expulsion|dort dans (?:sa|la|une) voiture|"
+                           r"dors dans (?:ma|la|une) voiture|dormons dans (?:notre|la|une) voiture|(?:dort|dors|dormir|dormons) dehors|"
+                           r"a la rue|nulle? part ou (?:aller|dormir)|hebergee? en urgence|"
+                           r"(?:expulsion|expulse|expulsee|dehors|quitter les lieux|quitter (?:le|son|mon|leur) logement(?: familial)?)"
+                           r"\W+(?:[\w']+\W+){0,3}?(?:le \d{1,2}(?:er)?|d'ici (?:la fin|demain|\d+|quelques|peu)|avant le \d{1,2}|fin du mois|la semaine prochaine))"
+                           r"(?![\w])"), True),
     ("bail_signe", re.compile(r"(?:bail|contrat de location) (?:est |a ete |a deja ete )?(?:deja )?signe(?! (?:par|dans|avant))|"
                               r"(?:j'ai|on a|nous avons|il a|elle a|ils ont|avons) (?:deja )?signe (?:le|mon|notre|un|son|leur) bail|"
                               r"signe le bail (?:hier|la semaine|le \d|lundi|mardi|mercredi|jeudi|vendredi|samedi|il y a)|"
@@ -187,20 +198,32 @@ BOOLEANS: Sequence[Tuple[str, re.Pattern, bool]] = (
 )
 HOUSEHOLD_EVENT = re.compile(r"impaye|retard|mois|loyer|dette|de dette|expuls|commandement|huissier|incendie|brule|"
                              r"degat|inond|sinistre|ne peu")
-COUPLE_TRUE = re.compile(r"en couple|on est (?:2|deux)(?! (?:sur|a signer|colocs?|colocataires|amis|potes))|pacse|pacsee|marie|mariee|mariés|concubin|"
+COUPLE_TRUE = re.compile(r"en couple|on est (?:2|deux)(?! (?:sur|a signer|colocs?|colocataires|amis|amies|potes|freres|soeurs|copains|copines))|pacse|pacsee|marie|mariee|mariés|concubin|"
                          r"ma femme et moi|mon mari et moi|avec (?:mon|ma) (?:conjoint|conjointe|mari|femme|copain|copine|"
                          r"compagnon|compagne|epoux|epouse)|(?:vit|vivons|vivent|vis|on est|sommes|sont) ensemble|"
                          r"ensemble depuis|(?:recois|accompagne|suis|suivons|recevons|accompagnons|aide|aidons) (?:un|une|le|ce) (?:jeune )?"
                          r"couple|(?:un|le) (?:jeune )?couple (?:que|qui|de|x|[a-z]\.)|jeune couple|(?:m\.|mr|monsieur) et (?:mme|madame)|"
                          r"(?:mme|madame) et (?:m\.|mr|monsieur)")
 COUPLE_FALSE = re.compile(r"(?<![\w])(?:celibataire|je vis seule?|vit seule?|vivant seule?|seule? avec (?:mes|mon|ma|son|sa|ses)|"
-                          r"personne seule|seule?(?= ?[,.]| sur| avec| et)|seule?$|mere seule|pere seul|mere isolee|pere isole|"
+                          r"personne seule|seule?(?= ?[,.]| avec| et)|seule?$|mere seule|pere seul|mere isolee|pere isole|"
                           r"parent isole|separee?s?|divorcee?s?|veuve?|(?:vit|vivons|vis|vivent) plus ensemble|"
                           r"ne (?:vis|vit|vivons) plus avec|mon ex est parti|ma ex est partie|(?:mari|femme|epoux|epouse|conjoint|conjointe|"
                           r"compagnon|compagne) (?:est )?decedee?)(?![\w])")
+# No housing allowance (« je n'ai pas d'APL », « APL 0 », « je ne touche plus l'aide au logement »).
+NO_ALLOWANCE = re.compile(r"(?<![\w])(?:pas|plus|aucune?|sans|zero) (?:d'|de |l'|les |d')?(?:apl|als|aides? au logement|"
+                          r"allocations? (?:de )?logement)(?![\w])|(?<![\w])(?:apl|als) (?:a |de )?(?:0|zero)(?![\w.,])")
+# A couple that has just ended (« ma compagne vient de me quitter », « on a rompu »): no longer a couple.
+BREAKUP = re.compile(r"(?:vient|viens) de (?:me|la|le) quitter|m'a quittee?|(?:avons|a|ont|on a) rompu|(?:mon|ma) ex (?:m'a|est|a) |"
+                     r"(?:pas|plus) de (?:conjoint|conjointe|compagnon|compagne|copain|copine|mari|femme)(?![\w])|"
+                     r"sans (?:etre )?en couple|(?:on est|on n'est|nous sommes|nous ne sommes|ils sont|ils ne sont) pas ensemble|"
+                     r"on est pas ensemble|(?:vient|viennent|venons) de (?:se separer|divorcer)")
 INDIVIDUAL_LEASE = re.compile(r"bail individuel|baux individuels|chacun (?:a )?son (?:propre )?bail|chacun son bail")
-HOLDERS = re.compile(r"(?:(\d)|deux|trois|quatre) (?:sur le (?:meme )?bail|colocs?|colocataires|a signer|titulaires)|"
-                     r"colocation a (\d|deux|trois|quatre)|seule? sur le bail|je signe seule?|nos deux noms sur le bail|"
+HOLDERS = re.compile(r"(?:(\d)|deux|trois|quatre) (?:(?:freres|soeurs|amis|amies|copains|copines|potes|personnes) )?"
+                     r"(?:sur le (?:meme )?bail|colocs?|colocataires|a signer|titulaires)|"
+                     r"colocation a (\d|deux|trois|quatre)|seule? sur (?:le|son|mon|notre) bail|je signe seule?|"
+                     r"(?:moi|je) seule? (?:qui|ki) signe|(?:seule?|unique) titulaire|nos deux noms sur le bail|"
+                     r"(?:on|nous|ils|elles) (?:sign\w*|va signer|vont signer) (?:tous |toutes )?(?:les |a )(?:deux|2)|"
+                     r"les (?:deux|2) sign\w* (?:le|un|ce) bail|signer (?:a|tous les) (?:deux|2)|"
                      r"a deux sur le bail|(?:signe|signer|signons|signent) (?:le|un|notre) (?:meme )?bail (?:ensemble|a deux|"
                      r"avec (?:ma|mon) (?:copine|copain|conjointe?|compagne|compagnon|femme|mari|coloc\w*))|"
                      r"(?:allons|vont|va|on va) signer (?:le|un) meme bail|signer le meme bail")
@@ -210,7 +233,7 @@ STUDENT_JOB = re.compile(r"job etudiant|petit boulot|job a cote|je bosse a cote|
                          r"job de \d+|baby-?sitting|\d+\s*h(?:eures?)?\s*(?:par|/|a la|la)\s*semaine|"
                          r"(?<![\w])(?:je |j|il |elle )(?:taff|taffe|bosse|travaille)(?: aussi)? (?:\d+\s*h|chez|a la|au|dans)")
 STUDENT_NO_JOB = re.compile(r"(?:pas|aucun|sans|ni) (?:de |d')?(?:job|boulot|travail|emploi|revenus?|salaire)|"
-                            r"je (?:ne )?(?:travaille|bosse) pas|ni salariee?")
+                            r"(?<![\w])j(?:e |')?(?:ne |n')?(?:travaille|bosse|taf+e?) pas|ni salariee?")
 NO_JOB = STUDENT_NO_JOB
 # What a CCAS agent says about themself after « je » (their own job is not the person's).
 AGENT_SELF = re.compile(r"\s*(?:suis |travaille |bosse |m'occupe |fais partie )?(?:\w+ ){0,2}(?:au |a la |dans (?:un|le) |"
@@ -258,6 +281,9 @@ PREVIOUS_CUE = re.compile(r"(?:habitais|habitait|habitions|etais|etait|vivais|vi
 LIVES_NOW = re.compile(r"(?:je vis|on vit|il vit|elle vit|nous vivons|j'habite|jhabite|on habite|il habite|elle habite|"
                        r"nous habitons|vis encore|habite encore|habite actuellement|vis actuellement|loge)\W*(?:[\w'-]+\W+){0,2}$")
 MOVE_FROM_TO = re.compile(r"(?:de|depuis|quitte|quitter|quittons)\s+(.{2,40}?)\s+(?:a|pour|vers|->|→|>)\s+(.{2,40})")
+STUDY_PLACE = re.compile(r"ecole|fac|universite|lycee|college|iut|institut")
+STUDENT_BEFORE = re.compile(r"etudiante?s?\W+(?:[\w']+\W+){0,3}$")
+SENTENCE_START = re.compile(r"(?:^|[.!?:;(\n]|\s-)\s*$")
 AMBIGUOUS_COMMUNES = {"nice", "tours", "orange", "sens", "vire", "aix", "pau", "dole", "mars", "ville"}
 
 
@@ -304,7 +330,7 @@ class SituationReader:
         today = today or dt.date.today()
         original = text or ""
         normalised = self.normalizer.normalize(original) if self.normalizer else original
-        normalised = re.sub(r"(?<=\d)\s*k\s*(?=\d)", ".", normalised)      # 2k5 -> 2.5k is handled below
+        normalised = re.sub(r"(\d)\s*k\s*(\d+)(?!\d|[.,]\d)", r"\1.\2k", normalised)  # 2k5 / 1k8 -> 2.5k / 1.8k
         normalised = re.sub(r"(?<=\d)(?=(?:net|nets|brut|bruts|cc|hc)(?![\w]))", " ", normalised, flags=re.I)  # 1600net
         with_digits = digits(normalised)
         folded = plain(with_digits)
@@ -638,7 +664,7 @@ class SituationReader:
             cue = pattern.search(after)
             if cue and (gap_after is None or cue.start() < gap_after):
                 best_after, gap_after = role, cue.start()
-        explicit_after = best_after is not None and re.match(r"\s*(?:€|e|euros?|k)?\s*(?:de |d'|net|brut)", after)
+        explicit_after = best_after is not None and re.match(r"\s*(?:€|e|euros?|k)?\s*(?:de |d'|d(?=apl|als)|net|brut)", after)
         if best_before is None and best_after is None and not before.strip() and clause_start:
             # « un T1 à Brétigny, 680 € »: the amount stands alone after the clause that names it
             previous = folded[max(prev_end, clause_start - 40):max(0, clause_start - 1)]
@@ -736,6 +762,8 @@ class SituationReader:
             for match in pattern.finditer(folded):
                 if negated(match.start()):
                     continue
+                if STUDY_PLACE.search(match.group(0)) and STUDENT_BEFORE.search(folded[:match.start()]):
+                    continue  # « étudiant dans une école privée »: where one studies, not an employer
                 who = subject(match.start(), "secteur_employeur")
                 if not any(f.subject == who and f.name == "secteur_employeur" for f in facts):
                     facts.append(ReadFact(who, "secteur_employeur", key, SURE, match.start()))
@@ -858,7 +886,8 @@ class SituationReader:
                 name = folded[start:end]
                 if commune_key(name) not in self.communes.by_key:
                     continue
-                capitalised = original[start:start + 1].isupper()
+                # a capital at the start of a sentence says nothing (« Son fils… », « Pas de CDD »)
+                capitalised = original[start:start + 1].isupper() and not SENTENCE_START.search(original[:start])
                 if length == 1 and (len(name) < 3 or (commune_key(name) in self.lexicon.not_communes and not capitalised)):
                     continue
                 prep = LOCATION_PREP.search(folded[max(0, start - 25):start]) or (
@@ -920,9 +949,10 @@ class SituationReader:
         partner = couple_words.search(folded) if couple_words else None
         couple_described = any(m.subject == CONJOINT for m in self._markers(folded, True)) and \
             COUPLE_DESCRIBED.search(folded)
-        if COUPLE_FALSE.search(folded) and re.search(r"plus ensemble|ne (?:vis|vit|vivons) plus avec|separe|divorce|"
-                                                    r"ex est parti|decede", folded):
-            facts.append(ReadFact(MENAGE, "en_couple", False, SURE, COUPLE_FALSE.search(folded).start()))
+        breakup = BREAKUP.search(folded)
+        if (COUPLE_FALSE.search(folded) or breakup) and (breakup or re.search(r"plus ensemble|ne (?:vis|vit|vivons) plus avec|"
+                                                                             r"separe|divorce|ex est parti|decede", folded)):
+            facts.append(ReadFact(MENAGE, "en_couple", False, SURE, (COUPLE_FALSE.search(folded) or breakup).start()))
         elif couple_described:  # « la famille D. : monsieur …, madame … »
             facts.append(ReadFact(MENAGE, "en_couple", True, SURE, couple_described.start()))
         elif partner and not re.search(r"coloc", partner.group(0)) and not re.search(
@@ -934,20 +964,25 @@ class SituationReader:
             facts.append(ReadFact(MENAGE, "en_couple", False, SURE, COUPLE_FALSE.search(folded).start()))
         elif re.search(r"pas en couple", folded):
             facts.append(ReadFact(MENAGE, "en_couple", False, SURE, 0))
-        holders = HOLDERS.search(folded)
+        said = list(HOLDERS.finditer(folded))
+        # « 2 colocs, on est 3 sur le même bail »: what is said of the lease wins over a count of flatmates
+        holders = next((h for h in said if "bail" in h.group(0) or "sign" in h.group(0)), said[0] if said else None)
         if INDIVIDUAL_LEASE.search(folded):
             facts.append(ReadFact(MENAGE, "nb_titulaires_bail", 1, SURE, INDIVIDUAL_LEASE.search(folded).start()))
         elif holders:
             text = holders.group(0)
-            if "seul" in text:
+            token = holders.group(1) or holders.group(2) or re.match(r"\w+", text).group(0)
+            if "seul" in text or "unique" in text:
                 count = 1
-            elif "deux noms" in text or "a deux" in text or "sign" in text:
+            elif token.isdigit() or token in WORD_NUMBERS:
+                count = int(token) if token.isdigit() else WORD_NUMBERS[token]
+            else:  # « on signe à deux », « nos deux noms », « les deux signeront »
                 count = 2
-            else:
-                token = holders.group(1) or holders.group(2) or re.match(r"\w+", text).group(0)
-                count = int(token) if token.isdigit() else WORD_NUMBERS.get(token, 0)
             if count:
                 facts.append(ReadFact(MENAGE, "nb_titulaires_bail", count, SURE, holders.start()))
+        no_allowance = NO_ALLOWANCE.search(folded)
+        if no_allowance and not re.search(r"(?:si|sais|savoir)\W+(?:[\w']+\W+){0,4}$", folded[:no_allowance.start()]):
+            facts.append(ReadFact(MENAGE, "apl_mensuelle", 0.0, SURE, no_allowance.start()))
         moved = next((m for m in re.finditer(
             r"(?:pas encore|toujours pas) (?:emmenage|entre|installe)|(?:j'|j|on |nous |il |elle )?emmenag(?:e|eons|ent) "
             r"(?:le |la |en |dans |bientot|samedi|dimanche|lundi|mardi|mercredi|jeudi|vendredi|demain|ce |cette |debut |"

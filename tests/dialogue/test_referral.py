@@ -157,7 +157,7 @@ def test_the_reply_and_the_widget_payload_hold_the_same_draft():
     referral = draft_referral(agent_described(), ["visale"], None, BASE, RULES, DAY)
     reply = referral_reply(referral, BASE)
     assert reply.text.split("\n\n") == [TEXTS.intro, f"**Objet :** {referral.subject}", *referral.body.split("\n\n"),
-                                        f"[{TEXTS.lien}]({referral.mailto}) — {TEXTS.adresse}", TEXTS.rappel]
+                                        TEXTS.rappel, f"[{TEXTS.lien}]({referral.mailto}) — {TEXTS.adresse}"]
     assert referral_custom(referral, BASE) == {"saisine": {
         "objet": referral.subject, "texte": referral.body, "mailto": referral.mailto, "adresse": TEXTS.adresse,
         "copier": TEXTS.copier, "copie": TEXTS.copie, "lien": TEXTS.lien}}

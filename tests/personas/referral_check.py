@@ -79,7 +79,8 @@ def referral_faults(replies: List[dict], persona: Persona, asked: List[str]) -> 
         return [f"{len(drafts)} projet(s) de saisine au lieu d'un"]
     draft = drafts[0]
     body: str = draft["texte"]
-    if not any(body in (r.get("text") or "") for r in replies):
+    shown = "\n\n".join(r["text"] for r in replies or [] if r.get("text"))  # one message per paragraph
+    if body not in shown:
         faults.append("le texte affiché ne contient pas le projet")
     for name, value in _listed_facts(body, faults).items():
         truth: Any = known_answer(persona, name)
