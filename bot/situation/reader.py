@@ -29,7 +29,9 @@ SURE, WEAK = 1.0, 0.6
 INFERRED = 0.9  # implied by another word (« CDD » → an employee): used, but never replaces what was said
 AGENT = "agent"  # the CCAS agent writing: their own facts are not the situation
 MONTHS_FR = {"janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
-             "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12}
+             "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
+             # as SMS write them (« le 15 oct »); « mars » and « mai » have no shorter form
+             "janv": 1, "fev": 2, "fevr": 2, "avr": 4, "juil": 7, "sept": 9, "oct": 10, "nov": 11, "dec": 12}
 NEGATION = re.compile(r"(?<![\w'])(?:pas|plus|jamais|aucun|aucune|sans|ni|non|n'|ne|pa)(?![\w'])")
 UNKNOWING = re.compile(r"(?<![\w'])(?:(?:je |j')?(?:ne )?(?:sais|sait|savons|savent) (?:pas|plus)|jsp|"
                        r"aucune idee|pas sur|pas sure|j'ignore|je ne suis pas sur|je suis pas sur|"
@@ -74,7 +76,7 @@ class _Marker:
 NUM = r"(\d+(?:[.,]\d+)?)"
 AMOUNT = re.compile(NUM + r"\s*(k\s*(?:€|e|eur\w*)?(?![\w])|k(?![\w]))?\s*(€|e(?![\w])|eur(?:os?)?(?![\w])|euros?|balles)?")
 AGE = re.compile(r"(?:(?<![\w'])(?:j'en ai|jen ai|(?:il|elle|on) en a)\s+(\d{1,2})(?!\s*(?:€|e\b|euros|mois|km|\d))|"
-                 r"(?<![\w])(\d{1,2})\s*(?:ans|an|a)(?![\w'])(?!\s+(?:d'anciennete|de (?:cdi|cdd|contrat|boite|maison))))")
+                 r"(?<![\w])(\d{1,2})\s*(?:ans|an|a|piges|balais)(?![\w'])(?!\s+(?:d'anciennete|de (?:cdi|cdd|contrat|boite|maison))))")
 YEARS_DURATION = re.compile(r"(?:depuis|il y a|y a|ya|pendant|ca fait|cela fait|voila)\s+(?:plus de |presque |environ |bientot )?"
                             + NUM + r"\s*(ans|an|annees?|mois|semaines?|jours?)(?![\w])(\s+et demi)?")
 CONTRACT_LENGTH = re.compile(r"(?:cdd|contrat|mission|interim)(?:\s+(?:etudiant|saisonnier|actuelle?|court|long))?"
@@ -128,7 +130,9 @@ HOUSING_CONTEXT = re.compile(r"emmenag|demenag|dans (?:l'|le |mon |notre |ce )(?
 COUPLE_TIME = re.compile(r"(?:vit|vivons|vivent|vivez|sommes|est|sont) (?:ensemble|en couple)|ensemble|maries|pacses|en couple")
 JOB_CONTEXT = re.compile(r"cdi|cdd|poste|boulot|travail|emploi|embauch|job|interim|bosse|travaille|chez|salarie|"
                          r"entreprise|boite|contrat|mission|en alternance|apprenti|employe|contractuel|fonctionnaire|"
-                         r"mairie|hopital|agent|titulaire|vacataire|societe|pme|usine|magasin|restaurant")
+                         r"mairie|hopital|agent|titulaire|vacataire|societe|pme|usine|magasin|restaurant|resto|"
+                         r"periode d'essai|periode dessai|a l'essai|alternance|apprentissage|professionnalisation|"
+                         r"commence|debute|demarre|supermarche|garage|startup|tpe|agence")
 MUTATION_CONTEXT = re.compile(r"mute|mutee|mutation")
 # Durations of a status that is not a job (« au chômage depuis 8 mois »), of a job that is over, or of a
 # titularisation, are not the time in the current job.
@@ -141,7 +145,7 @@ NOT_TENURE = re.compile(r"(?:chomage|chomeur|chomeuse|sans emploi|sans travail|d
 BOOLEANS: Sequence[Tuple[str, re.Pattern, bool]] = (
     ("periode_essai", re.compile(r"periode d'essai (?:terminee|finie|validee|passee|terminée)|fin de (?:ma |sa )?periode d'essai|"
                                  r"cdi confirme|confirmee? en cdi|titularise|titularisee"), False),
-    ("periode_essai", re.compile(r"periode d'essai|p[ée]riode d essai"), True),
+    ("periode_essai", re.compile(r"periode d'essai|p[ée]riode d essai|periode dessai|(?:encore|toujours|en cdi|cdi) a l'essai"), True),
     ("etudiant_boursier", re.compile(r"boursier|boursiere|bourse (?:du |de )?crous|bourse sur criteres|echelon \d|"
                                      r"(?<=ni )bourse|(?<=sans )bourse|(?<=pas de )bourse|(?<=aucune )bourse"), True),
     ("a_nud", re.compile(r"(?<![\w])(?:nud|nur|numero unique|n° unique|numero de demande de logement social|"
@@ -150,7 +154,12 @@ BOOLEANS: Sequence[Tuple[str, re.Pattern, bool]] = (
                          r"|deja (?:fait|depose) (?:une|ma|la) demande"), True),
     ("promesse_embauche", re.compile(r"promesse d'embauche|promesse d embauche|promesse dembauche|promesse signee|"
                                      r"offre (?:d'emploi )?acceptee|"
-                                     r"contrat signe pour|je commence (?:un|mon) (?:nouveau )?(?:poste|job|travail|cdi|cdd)"), True),
+                                     r"contrat signe pour|je commence (?:un|mon) (?:nouveau )?(?:poste|job|travail|cdi|cdd)|"
+                                     r"(?:cdi|cdd|poste|contrat|embauche|embauchee|signe)\W+(?:[\w']+\W+){0,6}?(?:je |j'|il |elle |qui )"
+                                     r"(?:commence|debute|demarre|commencerai|commencera|debuterai|debutera) "
+                                     r"(?:le \d|le 1er|en (?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|"
+                                     r"novembre|decembre)|lundi|mardi|mercredi|jeudi|vendredi|debut|la semaine prochaine|le mois prochain)|"
+                                     r"(?:cdi|cdd) qui (?:commence|debute|demarre) (?:le|en|debut|lundi)"), True),
     ("mutation_recente", re.compile(r"(?<![\w])(?:mute|mutee|mutes|mutation)(?![\w])"), True),
     ("agent_contractuel", re.compile(r"contractuel|contractuelle|vacataire"), True),
     ("agent_contractuel", re.compile(r"titulaire de la fonction publique|fonctionnaire titulaire|titularise|titularisee|"
@@ -264,6 +273,7 @@ WORK_CUE = re.compile(r"(?:travaille|bosse|boulot|travail|poste|job|embauche|emb
                       r"cdi|cdd|stage|alternance|formation|ecole|fac|etudes|entreprise|boite|agence)\W*(?:\w+\W+){0,2}$")
 # A commune named for work, studies, the agent's CCAS or a temporary lodging is not the dwelling's.
 NOT_HOME_CUE = re.compile(r"(?:ccas|cias|mairie|chu|hopital|centre hospitalier|clinique|college|lycee|ecole|universite|fac|"
+                          r"pharmacie|startup|start-up|cabinet|domaine|exploitation|labo|laboratoire|resto|hotel|"
                           r"campus|iut|salon|restaurant|brasserie|boulangerie|usine|site|magasin|supermarche|agence|"
                           r"entreprise|boite|societe|garage|ehpad|banque|travaille|bosse|taff|job|poste|stage|employe|"
                           r"embauche|embauchee|en l\d|en m\d|master|licence|but|bts|etudes|heberge|hebergee|dors chez|"
@@ -276,10 +286,12 @@ APPLICANT = re.compile(r"c'est (madame|monsieur|mme|m\.|mr|elle|lui) qui (?:fait
 # Where the person lived before a move (« j'habitais à Autun », « je viens de Brest », « je quitte Nice »),
 # and where they live now, which is the former home when the message names the new one.
 PREVIOUS_CUE = re.compile(r"(?:habitais|habitait|habitions|etais|etait|vivais|vivait|viens de|vient de|venons de|viennent de|"
+                          r"jvien de|jviens de|je viens d'|"
                           r"arrive de|arrivons de|arrivant de|quitte|quitter|quittons|quittent|originaire d|"
                           r"en provenance d)\W*(?:[\w'-]+\W+){0,2}$")
 LIVES_NOW = re.compile(r"(?:je vis|on vit|il vit|elle vit|nous vivons|j'habite|jhabite|on habite|il habite|elle habite|"
-                       r"nous habitons|vis encore|habite encore|habite actuellement|vis actuellement|loge)\W*(?:[\w'-]+\W+){0,2}$")
+                       r"nous habitons|vis encore|habite encore|habite actuellement|vis actuellement|loge|"
+                       r"je reside|il reside|elle reside)\W*(?:[\w'-]+\W+){0,4}$")
 MOVE_FROM_TO = re.compile(r"(?:de|depuis|quitte|quitter|quittons)\s+(.{2,40}?)\s+(?:a|pour|vers|->|→|>)\s+(.{2,40})")
 STUDY_PLACE = re.compile(r"ecole|fac|universite|lycee|college|iut|institut")
 STUDENT_BEFORE = re.compile(r"etudiante?s?\W+(?:[\w']+\W+){0,3}$")
@@ -552,12 +564,12 @@ class SituationReader:
             # emménagé », « embauchée en octobre » of what is past: an unqualified date is the next or the
             # last one accordingly.
             past = _last(re.finditer(r"depuis|(?<![\w])(?:ai|avons|ont|suis|sommes|sont|(?:il|elle|on|qui|j') ?(?:a|est)) "
-                                     r"(?:\w+ )?(?:emmenage|entre|installe|arrive|commence|embauche|signe|demenage)|"
+                                     r"(?:\w+ )?(?:emmenage|entre|installe|arrive|commence|embauche|signe|demenage|demarre|debute|pris effet)|"
                                      r"(?<![\w])(?<!promesse d')(?<!promesse d)embauche|le mois dernier|il y a",
-                                     before[-40:]), 20)
+                                     before[-60:]), 0)
             future = _last(re.finditer(r"(?:j'|je |j|on |nous |il |elle )(?:vais |va |allons )?(?:emmenage|entre|rentre|"
                                        r"m'installe|s'installe|demenage|commence|debute|signe|arrive)|prochain|bientot|"
-                                       r"promesse|a partir du|a compter du|(?<![\w])(?:commence|debut|debute|demarre|"
+                                       r"promesse|a partir du|a compter du|(?<![\w])(?<!a )(?<!ai )(?<!est )(?<!ont )(?<!avons )(?:commence|debut|debute|demarre|"
                                        r"commencera|debutera|prend effet)(?: (?:le|au|en|debut|a partir))?\s*$", before[-60:]), 0)
             if year is None and future > past and date < today:
                 date = date.replace(year=today.year + 1)
@@ -890,6 +902,9 @@ class SituationReader:
                 capitalised = original[start:start + 1].isupper() and not SENTENCE_START.search(original[:start])
                 if length == 1 and (len(name) < 3 or (commune_key(name) in self.lexicon.not_communes and not capitalised)):
                     continue
+                if length > 1 and not capitalised and commune_key(name.split(" ", 1)[-1]) in self.lexicon.not_communes \
+                        and name.split(" ", 1)[0] in ("la", "le", "les", "l'"):
+                    continue  # « à la rue » is no commune (Rue, Somme)
                 prep = LOCATION_PREP.search(folded[max(0, start - 25):start]) or (
                     length == 1 and AFTER_RENT.search(folded[max(0, start - 20):start]) and name not in MONTHS_FR
                     and commune_key(name) not in self.lexicon.not_communes)  # « loyer 650 marseille »
@@ -921,7 +936,11 @@ class SituationReader:
             previous = living[:1]  # « je vis à Lyon pour l'instant et je cherche à Bourg »
         if previous:
             homes = new_home
-        chosen = homes[-1] if homes else (others[0] if others and len(others) == 1 and not previous else None)
+            if not homes:  # « bail à Niort… J'habitais à La Rochelle »: the one other commune is the new one
+                left = {commune_key(p[2]) for p in previous}
+                others = [c for c in others if commune_key(c[2]) not in left
+                          and not WORK_CUE.search(folded[max(0, c[0] - 45):c[0]])]
+        chosen = homes[-1] if homes else (others[0] if others and len({commune_key(c[2]) for c in others}) == 1 else None)
         if chosen:
             facts.append(ReadFact(MENAGE, "commune", self._pretty(chosen[2]), SURE, chosen[0]))
         if previous and chosen:
