@@ -282,7 +282,8 @@ NOT_HOME_CUE = re.compile(r"(?:ccas|cias|mairie|chu|hopital|centre hospitalier|c
 # An agent describing two people of a household, and saying which one makes the request.
 COUPLE_DESCRIBED = re.compile(r"(?<![\w])(?:couple|famille|foyer|menage|m\. et mme|mr et mme|monsieur et madame|"
                               r"madame et monsieur|mme et m\.)(?![\w])")
-APPLICANT = re.compile(r"c'est (madame|monsieur|mme|m\.|mr|elle|lui) qui (?:fait|fera|depose|deposera|signe|demande|porte)")
+APPLICANT = re.compile(r"c'est (madame|monsieur|mme|m\.|mr|elle|lui) qui (?:[\w']+ ){0,6}?(?:fait|fera|depose|deposera|signe|"
+                       r"demande|porte|est (?:la )?(?:seule? )?titulaire)")
 # Where the person lived before a move (« j'habitais à Autun », « je viens de Brest », « je quitte Nice »),
 # and where they live now, which is the former home when the message names the new one.
 PREVIOUS_CUE = re.compile(r"(?:habitais|habitait|habitions|etais|etait|vivais|vivait|viens de|vient de|venons de|viennent de|"
@@ -440,6 +441,7 @@ class SituationReader:
             return after[0].subject, SURE
         if in_sentence:
             return in_sentence[-1].subject, SURE
+        before = [m for m in before if m.subject != AGENT]  # the agent's « je » speaks only in its own sentence
         if before:
             return before[-1].subject, SURE
         return PERSONNE, SURE
