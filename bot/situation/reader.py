@@ -193,7 +193,8 @@ BOOLEANS: Sequence[Tuple[str, re.Pattern, bool]] = (
     ("bail_signe", re.compile(r"(?:bail|contrat de location) (?:est |a ete |a deja ete )?(?:deja )?signe(?! (?:par|dans|avant))|"
                               r"(?:j'ai|on a|nous avons|il a|elle a|ils ont|avons) (?:deja )?signe (?:le|mon|notre|un|son|leur) bail|"
                               r"signe le bail (?:hier|la semaine|le \d|lundi|mardi|mercredi|jeudi|vendredi|samedi|il y a)|"
-                              r"bail en cours"), True),
+                              r"bail en cours|(?<![\w])bail(?![\w])\W+(?:[\w']+\W+){0,8}?(?:je l'ai|on l'a|nous l'avons|il l'a|elle l'a|"
+                              r"ils l'ont) (?:deja )?signe"), True),
     ("bail_signe", re.compile(r"avant de signer|pas encore signe(?! (?:le |mon |son |sa |ma )?(?:contrat|promesse))|(?:cherche|cherchons|cherchent|recherche|recherchons)"
                               r"(?![\w'])(?!\s+(?:encore |toujours |activement )?(?:du |un |une |d'|de l'|des |a )?(?:travail|emploi|demploi|boulot|taf|taff|job|stage|"
                               r"alternance|formation|poste|contrat|entreprise|patron|employeur|solution|aide|info|"
@@ -493,6 +494,11 @@ class SituationReader:
             if re.search(r"(?<![\w'])(?:mes|ses|nos|leurs)\s*$", before) or re.search(
                     r"(?<![\w'])(?:n'ai|n'a|ai|a|avons) pas\s*$|(?<![\w'])pas\s*$", before):
                 used.append(match.span(group))  # « depuis mes 62 ans », « je n'ai pas 25 ans »: not the age now
+                continue
+            if group == 2 and re.search(r"(?<![\w])(?:cdi|contrat|anciennete|experience|carriere) de\s*$", before):
+                used.append(match.span(group))  # « un CDI de 15 ans »: the time in the job, not the age
+                if "cdi" in before or "anciennete" in before:
+                    add("anciennete_emploi_mois", float(age * 12), match.start(), span=match.span(group))
                 continue
             if 14 <= age <= 99:
                 add("age", age, match.start(), span=match.span(group))
