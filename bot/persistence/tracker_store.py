@@ -32,16 +32,25 @@ Differences with `rasa.core.tracker_store.SQLTrackerStore` (same `events` table,
     `unsaved_turns`, logged as `event=tracker_store.turn_not_saved` (ERROR).
   - After a failure, the database is not tried again for `backoff` seconds (1 s, doubling up to 5 s):
     messages are refused at once meanwhile, without waiting for the database.
+- **Never on the event loop** (issue 15, item 7): every database call (and the redaction of what is
+  written) runs in this store's own thread pool (`DB_THREADS` threads), so that a database that hangs
+  or a locked SQLite file delays the conversations that wait for it, not the whole server: other
+  conversations, the FAQ and distress answers of bot/channels/reply_guard.py and GET /webhooks/health
+  go on meanwhile. Waits are bounded: `DB_TIMEOUT_SECONDS` for the database itself (busy timeout,
+  statement and lock timeouts, bot/persistence/db.py), as long again in the pool's queue (past that
+  the call is not made: the message is refused), and half a second for the lock in the health probe.
 - Timeouts on every connection (bot/persistence/db.py), `pool_pre_ping` on PostgreSQL.
 - No count query on each save: a tracker read from the database knows how many of its events are
   stored (`_stored_event_count`); only a tracker made elsewhere is counted.
 """
 
+import asyncio
+import itertools
 import json
 import logging
 import threading
 import time
-import itertools
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Text
 
@@ -51,7 +60,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.persistence.config import stored_reference, stored_sender_id, tracker_url
+from bot.persistence.config import db_timeout_seconds, stored_reference, stored_sender_id, tracker_url
 from bot.persistence.db import create_engine
 from bot.persistence.logs import error_summary, log_event
 from bot.persistence.redaction import redact_event
@@ -60,6 +69,12 @@ logger = logging.getLogger(__name__)
 
 STORED_COUNT = "_stored_event_count"  # set on trackers read from (or written to) the database
 MAX_BACKOFF = 5.0
+DB_THREADS = 8  # at most this many database calls at once (PostgreSQL's pool holds 5 + 10 connections)
+PROBE_LOCK_WAIT = 0.5  # seconds the health probe waits for the write lock
+
+
+class QueueTimeout(SQLAlchemyError):
+    """A database call waited too long for a thread of the pool: it is not made."""
 
 
 class TrackerStoreUnavailable(RasaException):
@@ -98,6 +113,8 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         self._base_backoff = float(backoff)
         self._backoff = float(backoff)
         self._retry_at = 0.0
+        self._timeout = db_timeout_seconds()
+        self._executor = ThreadPoolExecutor(max_workers=DB_THREADS, thread_name_prefix="tracker-db")
         try:
             self._ensure_tables()
             self._succeeded()
@@ -139,8 +156,9 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             self.health_state.failures += 1
             self.health_state.last_error = error_summary(error)
             self.health_state.last_error_at = time.time()
-            self._retry_at = time.monotonic() + self._backoff
-            self._backoff = min(MAX_BACKOFF, self._backoff * 2)
+            if not self._circuit_open():  # calls that were already waiting do not lengthen the back-off
+                self._retry_at = time.monotonic() + self._backoff
+                self._backoff = min(MAX_BACKOFF, self._backoff * 2)
         log_event(logger, logging.ERROR if first else logging.WARNING, "tracker_store.failed", operation=operation,
                   conversation=stored_reference(stored) if stored else None, error=self.health_state.last_error)
 
@@ -168,20 +186,30 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                 "dropped_turns": state.dropped_turns,
             }
 
-    def _check_writable(self, connection: Any) -> None:
-        """Take, in the current transaction, the lock a write of `events` needs (released with it)."""
+    def _check_writable(self, connection: Any, wait: Optional[float] = None) -> None:
+        """Take, in the current transaction, the lock a write of `events` needs (released with it);
+        `wait`: at most this long for it (default: DB_TIMEOUT_SECONDS)."""
         dialect = self.engine.dialect.name
         if dialect == "sqlite":
-            connection.execute(sa.text("BEGIN IMMEDIATE"))
+            if wait is not None:
+                connection.execute(sa.text(f"PRAGMA busy_timeout = {int(wait * 1000)}"))
+            try:
+                connection.execute(sa.text("BEGIN IMMEDIATE"))
+            finally:
+                if wait is not None:  # the pooled connection keeps its usual busy timeout
+                    connection.execute(sa.text(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}"))
         elif dialect == "postgresql":
+            if wait is not None:  # for this transaction only
+                connection.execute(sa.text(f"SET LOCAL lock_timeout = {int(wait * 1000)}"))
             connection.execute(sa.text(f"LOCK TABLE {self.SQLEvent.__tablename__} IN ROW EXCLUSIVE MODE"))
 
     def probe(self) -> bool:
-        """One round trip to the database, writability included (the health endpoint)."""
+        """One round trip to the database, writability included (the health endpoint, from a worker
+        thread): it waits at most PROBE_LOCK_WAIT for a lock, so that health answers during one."""
         try:
             self._ensure_tables()
             with self.session_scope() as session:
-                self._check_writable(session)
+                self._check_writable(session, wait=min(PROBE_LOCK_WAIT, self._timeout))
                 session.execute(sa.text("SELECT 1"))
                 session.rollback()
         except SQLAlchemyError as exc:
@@ -190,18 +218,35 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         self._succeeded()
         return True
 
+    async def _in_thread(self, function: Any, *args: Any) -> Any:
+        """Run `function(*args, deadline=…)` in the store's thread pool; `deadline`: past it, the
+        function must not start its database work (it raises QueueTimeout)."""
+        deadline = time.monotonic() + self._timeout
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, lambda: function(*args, deadline=deadline))
+
+    @staticmethod
+    def _check_queue(deadline: Optional[float]) -> None:
+        if deadline is not None and time.monotonic() > deadline:
+            raise QueueTimeout("attente d'un fil de la base de données trop longue")
+
     # --- reading ----------------------------------------------------------------------------
 
     async def keys(self) -> Iterable[Text]:
         """The stored conversation ids (pseudonymised ones cannot be turned back into sender ids)."""
-        return await super().keys()
+        def stored_ids(deadline: Optional[float] = None) -> List[Text]:
+            self._check_queue(deadline)
+            with self.session_scope() as session:
+                return [sender_id for (sender_id,) in session.query(self.SQLEvent.sender_id).distinct().all()]
+        return await self._in_thread(stored_ids)
 
     async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
         stored = stored_sender_id(sender_id)
         if self._circuit_open():
             self._refuse(stored, "circuit_open")
         # The latest session is what a turn reads before it writes: check it could be written too.
-        events = self._read(stored, fetch_events_from_all_sessions, check_writable=not fetch_events_from_all_sessions)
+        events = await self._in_thread(self._read, stored, fetch_events_from_all_sessions,
+                                       not fetch_events_from_all_sessions)
         if not events:
             return None
         tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
@@ -209,9 +254,11 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             setattr(tracker, STORED_COUNT, len(tracker.events))
         return tracker
 
-    def _read(self, stored: str, full: bool, check_writable: bool) -> List[Dict[str, Any]]:
+    def _read(self, stored: str, full: bool, check_writable: bool,
+              deadline: Optional[float] = None) -> List[Dict[str, Any]]:
         operation = "retrieve"
         try:
+            self._check_queue(deadline)
             self._ensure_tables()
             with self.session_scope() as session:
                 if check_writable:
@@ -225,7 +272,8 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             self._failed(exc, operation, stored)
             self._refuse(stored, "write_locked" if operation == "write_check" else "read_failed")
         self._succeeded()
-        self._unreadable.discard(stored)
+        with self._lock:
+            self._unreadable.discard(stored)
         return events
 
     def _refuse(self, stored: str, reason: str) -> None:
@@ -255,7 +303,9 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         await self.stream_events(tracker)
         stored = stored_sender_id(tracker.sender_id)
-        if stored in self._unreadable and not hasattr(tracker, STORED_COUNT):
+        with self._lock:
+            made_up = stored in self._unreadable and not hasattr(tracker, STORED_COUNT)
+        if made_up:
             # Made up by FailSafeTrackerStore after a failed read: writing it would corrupt the real one.
             with self._lock:
                 self.health_state.dropped_turns += 1
@@ -264,12 +314,15 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             return
         if self._circuit_open():
             self._not_saved(stored, "circuit_open", tracker)
-        written = self._write(tracker, stored, getattr(tracker, STORED_COUNT, None))
+        written = await self._in_thread(self._write, tracker, stored, getattr(tracker, STORED_COUNT, None))
         setattr(tracker, STORED_COUNT, written)
 
-    def _write(self, tracker: DialogueStateTracker, stored: str, start: Optional[int]) -> int:
-        """Insert the events of `tracker` from `start` on (counted when unknown); the number stored."""
+    def _write(self, tracker: DialogueStateTracker, stored: str, start: Optional[int],
+               deadline: Optional[float] = None) -> int:
+        """Insert the events of `tracker` from `start` on (counted when unknown); the number stored.
+        Runs in a worker thread: the turn's tracker is not changed by Rasa meanwhile (it awaits this)."""
         try:
+            self._check_queue(deadline)
             self._ensure_tables()
             with self.session_scope() as session:
                 if start is None:  # a tracker not read from the database (a new conversation)

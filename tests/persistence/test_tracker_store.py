@@ -261,3 +261,42 @@ async def test_rasa_failsafe_lets_the_refusal_through(store_url):
     plain = FailSafeTrackerStore(store)
     assert (await plain.get_or_create_tracker("someone")).latest_message.text is None
     store.engine.dispose()
+
+
+async def test_a_locked_database_does_not_block_the_event_loop(store_url):
+    """Issue 15, item 7. Before: the store's database calls ran on the event loop, so a lock (here
+    held for longer than DB_TIMEOUT_SECONDS=1) froze everything for as long as each call waited: the
+    other conversations, the health route. Now they wait in the store's threads, each at most
+    DB_TIMEOUT_SECONDS, concurrently; the loop goes on; the health probe waits half a second."""
+    store = make_store(store_url)
+    for sender in ("locked-a", "locked-b", "locked-c"):
+        tracker = new_tracker(sender)
+        turn(tracker, "bonjour")
+        await store.save(tracker)
+    lags = []
+
+    async def ticker(stop):
+        while not stop.is_set():
+            before = time.monotonic()
+            await asyncio.sleep(0.02)
+            lags.append(time.monotonic() - before - 0.02)
+
+    with write_lock(store_url):
+        stop = asyncio.Event()
+        ticking = asyncio.create_task(ticker(stop))
+        started = time.monotonic()
+        results = await asyncio.gather(*(store.retrieve(s) for s in ("locked-a", "locked-b", "locked-c")),
+                                       return_exceptions=True)
+        elapsed = time.monotonic() - started
+        probe_started = time.monotonic()
+        healthy = await asyncio.get_running_loop().run_in_executor(None, store.probe)
+        probe_time = time.monotonic() - probe_started
+        stop.set()
+        await ticking
+    assert all(isinstance(r, TrackerStoreUnavailable) for r in results), results  # each refused...
+    assert elapsed < 2.5, elapsed  # ...after its own bounded wait, the three at once (not 3 × 1 s)
+    assert max(lags) < 0.3, max(lags)  # the event loop never waited for the database
+    assert not healthy and probe_time < 1.5, probe_time
+    await asyncio.sleep(1.2)  # past the back-off
+    assert (await store.retrieve("locked-b")).latest_message.text == "bonjour"
+    store.engine.dispose()
