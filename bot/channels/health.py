@@ -18,6 +18,9 @@ and the tracker store's fail-fast hook (bot/persistence/tracker_store.py).
 store's Redis does not answer, the action server does not answer, no model is loaded, or no valid
 knowledge has ever been loaded. A load balancer should take a replica out of rotation on 503; the
 body says why. GET /webhooks/health/live only says the process answers (liveness).
+
+Enabling it also makes GET / (Rasa's « Hello from Rasa: 3.6.21 ») answer a plain `ok`: the server
+does not tell which Rasa version it runs (issue 15). `make run` still waits on GET / (any 2xx).
 """
 
 import asyncio
@@ -37,6 +40,14 @@ from bot.knowledge import KnowledgeErrors
 
 logger = logging.getLogger(__name__)
 ACTION_TIMEOUT = 2.0
+ROOT_TEXT = "ok"  # what GET / answers instead of Rasa's greeting with its version
+
+
+async def hide_server_version(request: Request, answer: HTTPResponse) -> Optional[HTTPResponse]:
+    """App-wide response middleware: GET / says `ok`, not « Hello from Rasa: <version> »."""
+    if request.path == "/" and answer is not None and answer.status == 200:
+        return response.text(ROOT_TEXT)
+    return None
 
 
 def action_health_url(webhook_url: Optional[str]) -> Optional[str]:
@@ -117,6 +128,12 @@ class HealthInput(InputChannel):
 
     def blueprint(self, on_new_message) -> Blueprint:
         health = Blueprint("health_routes", __name__)
+
+        @health.listener("before_server_start")
+        async def _hide_version(app, _loop) -> None:
+            # App-wide, so that it also covers Rasa's own root route (a blueprint's middleware would
+            # only cover the blueprint's routes). Sanic reads the list at each request.
+            app.register_middleware(hide_server_version, "response")
 
         @health.listener("after_server_start")
         async def _install(app, _loop) -> None:
