@@ -115,7 +115,8 @@ def understand(text: str, intent: Optional[str], button: Optional[Tuple[str, Any
     """The meaning of a message in a check; None when it is not about the check at all (another topic)."""
     text = text or ""
     asking = catalogue[state.asking] if state.asking in catalogue else None
-    if button is None and state.options and asking is not None:
+    bare_number = asking is not None and asking.type in ("int", "float") and re.fullmatch(r"\s*\d+(?:[.,]\d+)?\s*", text)
+    if button is None and state.options and asking is not None and not bare_number:  # « 1 » to « combien ? » is 1
         chosen = payload_answer(option_chosen(text, state.options))
         if chosen is not None:
             button = chosen

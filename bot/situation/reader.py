@@ -182,7 +182,8 @@ BOOLEANS: Sequence[Tuple[str, re.Pattern, bool]] = (
                                         r"ne peu[xt] plus (?:payer|assumer)|(?:paie|paye|payons|paient|payait) plus (?:mon |le |son |notre |leur )?loyer|"
                                         r"commandement de quitter|quitter les lieux|(?:met|mettre|mis|mise|mettent) (?:a la porte|dehors)|"
                                         r"violences?|(?:vient|viens) de (?:me|la|le|nous) quitter|m'a quittee?|(?:avons|ont|a) rompu|rupture|"
-                                        r"conge pour (?:vente|reprise)|endette|dettes"), True),
+                                        r"conge pour (?:vente|reprise)|endette|dettes|"
+                                        r"(?:perdu|perdue) (?:son|mon|sa|ma) (?:mari|femme|conjoint|conjointe|compagnon|compagne|epoux|epouse)"), True),
     ("urgence", re.compile(r"(?<![\w])(?:urgent|urgente|urgence|en urgence|au plus vite|demain|dans \d+ jours|"
                            r"cette semaine|expulsion (?:le|prevue|fixee)|date d'expulsion|dort dans (?:sa|la|une) voiture|"
                            r"dors dans (?:ma|la|une) voiture|dormons dans (?:notre|la|une) voiture|(?:dort|dors|dormir|dormons) dehors|"
@@ -223,7 +224,8 @@ COUPLE_FALSE = re.compile(r"(?<![\w])(?:celibataire|je vis seule?|vit seule?|viv
 NO_ALLOWANCE = re.compile(r"(?<![\w])(?:pas|plus|aucune?|sans|zero) (?:d'|de |l'|les |d')?(?:apl|als|aides? au logement|"
                           r"allocations? (?:de )?logement)(?![\w])|(?<![\w])(?:apl|als) (?:a |de )?(?:0|zero)(?![\w.,])")
 # A couple that has just ended (« ma compagne vient de me quitter », « on a rompu »): no longer a couple.
-BREAKUP = re.compile(r"(?:vient|viens) de (?:me|la|le) quitter|m'a quittee?|(?:avons|a|ont|on a) rompu|(?:mon|ma) ex (?:m'a|est|a) |"
+BREAKUP = re.compile(r"(?:perdu|perdue) (?:son|mon|sa|ma) (?:mari|femme|conjoint|conjointe|compagnon|compagne|epoux|epouse)|"
+                     r"(?:vient|viens) de (?:me|la|le) quitter|m'a quittee?|(?:avons|a|ont|on a) rompu|(?:mon|ma) ex (?:m'a|est|a) |"
                      r"(?:pas|plus) de (?:conjoint|conjointe|compagnon|compagne|copain|copine|mari|femme)(?![\w])|"
                      r"sans (?:etre )?en couple|(?:on est|on n'est|nous sommes|nous ne sommes|ils sont|ils ne sont) pas ensemble|"
                      r"on est pas ensemble|(?:vient|viennent|venons) de (?:se separer|divorcer)")
