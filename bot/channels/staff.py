@@ -2,8 +2,11 @@
 
 - POST /webhooks/staff/webhook: same JSON as the REST channel (`sender`, `message`), with an
   `Authorization: Bearer <JWT>` header. The intranet signs the token (HS256, secret shared through
-  the environment variable STAFF_JWT_SECRET, claims `sub` and `exp` required). A missing, expired,
-  tampered or otherwise-signed token (`alg` "none", RS256…) gets 401.
+  the environment variable STAFF_JWT_SECRET, claims `sub`, `exp` and `iat` required). A missing,
+  expired, tampered or otherwise-signed token (`alg` "none", RS256…) gets 401, and so does a token
+  without `iat` or valid for longer than STAFF_JWT_MAX_LIFETIME_MINUTES (`exp` − `iat`, default 720:
+  12 h; `jwt_max_lifetime_minutes` in credentials.yml), or issued in the future: a token that leaks
+  (a log, a shared screen) is of use for a bounded time.
 - Rate limited like the applicant channels (bot/channels/limits.py): per conversation, per client
   address and overall; 429 `{"error": …}` with `Retry-After`.
 - The conversation is `staff:<sub>:<sender>`: the token decides whose conversation it is, the
@@ -45,6 +48,7 @@ MIN_SECRET_LENGTH = 32  # 256 bits, the size of an HS256 key
 CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 DEMO_SUBJECT = "demo@intranet.local"
 DEMO_TOKEN_MINUTES = 15
+DEFAULT_MAX_LIFETIME_MINUTES = 12 * 60  # the longest token accepted, `exp` − `iat`
 WIDGET_DIR = Path(__file__).resolve().parent / "widget"
 ASSETS = {
     "widget.js": "application/javascript; charset=utf-8",
@@ -58,6 +62,21 @@ class TokenError(Exception):
     """Why a request is not authenticated (French, returned to the client)."""
 
 
+def max_lifetime_minutes(configured: Any = None) -> float:
+    """The longest token lifetime accepted: `configured` (credentials.yml), else
+    STAFF_JWT_MAX_LIFETIME_MINUTES, else 12 h. A value that is not a positive number stops the server."""
+    value = configured if configured not in (None, "") else os.environ.get("STAFF_JWT_MAX_LIFETIME_MINUTES")
+    if value in (None, ""):
+        return float(DEFAULT_MAX_LIFETIME_MINUTES)
+    try:
+        minutes = float(value)
+    except (TypeError, ValueError):
+        minutes = math.nan
+    if not math.isfinite(minutes) or minutes <= 0:
+        raise ValueError(f"STAFF_JWT_MAX_LIFETIME_MINUTES : nombre de minutes positif attendu, reçu « {value} »")
+    return minutes
+
+
 def mint_token(secret: str, subject: str, minutes: float, now: Optional[float] = None, **claims: Any) -> str:
     """A staff token as the intranet would issue it (used by `make token` and the demo page)."""
     issued = int(now if now is not None else time.time())
@@ -66,24 +85,38 @@ def mint_token(secret: str, subject: str, minutes: float, now: Optional[float] =
 
 
 def verify_token(authorization: Optional[str], secret: str, leeway: float = 30,
-                 audience: Optional[str] = None, issuer: Optional[str] = None) -> Dict[str, Any]:
-    """The claims of a valid `Authorization: Bearer …` header, or TokenError."""
+                 audience: Optional[str] = None, issuer: Optional[str] = None,
+                 max_lifetime: Optional[float] = None) -> Dict[str, Any]:
+    """The claims of a valid `Authorization: Bearer …` header, or TokenError. `max_lifetime`: the
+    longest `exp` − `iat` accepted, in minutes (default: `max_lifetime_minutes()`)."""
     scheme, _, token = (authorization or "").strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise TokenError("jeton d'authentification manquant")
     try:
         claims = jwt.decode(
             token.strip(), secret, algorithms=[ALGORITHM], leeway=leeway, audience=audience, issuer=issuer,
-            options={"require": ["exp", "sub"], "verify_signature": True, "verify_exp": True},
+            options={"require": ["exp", "sub", "iat"], "verify_signature": True, "verify_exp": True,
+                     "verify_iat": True},
         )
     except jwt.ExpiredSignatureError as exc:
         raise TokenError("jeton expiré") from exc
+    except jwt.MissingRequiredClaimError as exc:
+        missing_iat = exc.claim == "iat"
+        raise TokenError("jeton invalide : date d'émission (iat) absente" if missing_iat else "jeton invalide") from exc
     except jwt.InvalidTokenError as exc:
         raise TokenError("jeton invalide") from exc
+    limit = max_lifetime_minutes() if max_lifetime is None else max_lifetime
+    if int(claims["exp"]) - int(claims["iat"]) > limit * 60:  # PyJWT checked that both convert
+        raise TokenError(f"jeton invalide : durée de validité supérieure à {lifetime_text(limit)}")
     subject = claims.get("sub")
     if not isinstance(subject, str) or not subject.strip() or len(subject) > 200 or not is_clean(subject):
         raise TokenError("jeton invalide")
     return claims
+
+
+def lifetime_text(minutes: float) -> str:
+    """« 12 h », « 90 min » (messages)."""
+    return f"{minutes / 60:g} h" if minutes >= 60 and minutes % 60 == 0 else f"{minutes:g} min"
 
 
 def staff_sender_id(subject: str, conversation: str) -> str:
@@ -134,10 +167,11 @@ class StaffInput(InputChannel):
             issuer=credentials.get("jwt_issuer") or os.environ.get("STAFF_JWT_ISSUER") or None,
             leeway=float(credentials.get("jwt_leeway", 30)),
             demo=os.environ.get("STAFF_DEMO") == "1",
+            max_lifetime=max_lifetime_minutes(credentials.get("jwt_max_lifetime_minutes")),
         )
 
     def __init__(self, jwt_secret: str, audience: Optional[str] = None, issuer: Optional[str] = None,
-                 leeway: float = 30, demo: bool = False) -> None:
+                 leeway: float = 30, demo: bool = False, max_lifetime: Optional[float] = None) -> None:
         if len(jwt_secret) < MIN_SECRET_LENGTH:
             raise ValueError(f"STAFF_JWT_SECRET doit compter au moins {MIN_SECRET_LENGTH} caractères "
                              "(par exemple : python -c 'import secrets; print(secrets.token_urlsafe(48))')")
@@ -146,6 +180,7 @@ class StaffInput(InputChannel):
         self.issuer = issuer
         self.leeway = leeway
         self.demo = demo
+        self.max_lifetime = max_lifetime_minutes() if max_lifetime is None else max_lifetime
         self.max_length = max_message_length()
         self.limiter = rate_limiter()
 
@@ -160,7 +195,7 @@ class StaffInput(InputChannel):
         async def receive(request: Request) -> HTTPResponse:
             try:
                 claims = verify_token(request.headers.get("Authorization"), self.jwt_secret, self.leeway,
-                                      self.audience, self.issuer)
+                                      self.audience, self.issuer, self.max_lifetime)
             except TokenError as exc:
                 return _unauthorized(str(exc))
             body = json_object(request) or {}
