@@ -536,9 +536,15 @@ class SituationReader:
         if NOT_TENURE.search(before[-45:]) or COUPLE_TIME.search(before[-25:]):
             return
         housing = [m.end() for m in HOUSING_CONTEXT.finditer(before)]
-        if match.group(0).startswith("depuis"):  # « bail signé depuis 5 mois »: living there (not « signé il y a »)
-            housing += [m.end() for m in re.finditer(r"(?<![\w])bail(?![\w])", before)]
+        signed = [m.end() for m in re.finditer(r"(?<![\w])bail(?![\w])", before)]
+        if match.group(0).startswith("depuis"):  # « bail signé depuis 5 mois »: living there
+            housing += signed
         job = [m.end() for m in JOB_CONTEXT.finditer(before)]
+        if signed and signed[-1] > max(housing + job + [-1]):
+            # « bail signé il y a 30 mois »: most likely the time in the dwelling, to be confirmed; never the job's
+            if months >= 1:
+                add("mois_depuis_entree_logement", months, match.start(), WEAK)
+            return
         if housing or job:
             if (housing[-1] if housing else -1) > (job[-1] if job else -1):
                 add("mois_depuis_entree_logement", months, match.start())

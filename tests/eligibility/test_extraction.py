@@ -74,6 +74,22 @@ def read(text, staff=False):
                    "anciennete_emploi_mois": 1}}),
     ("aide-soignante en CDI, je ne sais pas si c'est l'hôpital public ou la clinique privée",
      {"personne": {"situation_pro": "salarie", "type_contrat": "cdi", "secteur_employeur": "inconnu"}}),
+    ("en CDD dans un supermarché, bail signé il y a 30 mois",
+     {"personne": {"situation_pro": "salarie", "type_contrat": "cdd", "secteur_employeur": "prive"},
+      "menage": {"bail_signe": True, "mois_depuis_entree_logement": 30}}),
+    ("ma compagne vient de me quitter et je ne peux plus assumer le loyer",
+     {"menage": {"en_couple": False}, "personne": {"evenement_difficulte": True}}),
+    ("on signe tous les deux", {"menage": {"nb_titulaires_bail": 2}}),
+    ("g 2 colocs, on est 3 sur le meme bail", {"menage": {"nb_titulaires_bail": 3}}),
+    ("jsuis etudiant en 2e annee de licence, ni bourse ni boulot",
+     {"personne": {"situation_pro": "etudiant", "etudiant_boursier": False, "etudiant_salarie": False}}),
+    ("elle dort dans sa voiture", {"personne": {"urgence": True}}),
+    ("je n'ai pas d'APL", {"menage": {"apl_mensuelle": 0}}),
+    ("un CDI de 15 ans", {"personne": {"situation_pro": "salarie", "type_contrat": "cdi", "anciennete_emploi_mois": 180}}),
+    ("jgagne 1k8", {"personne": {"revenu_mensuel_net": 1800}}),
+    ("Pas de CDD, pas d'intérim : je suis en CDI", {"personne": {"situation_pro": "salarie", "type_contrat": "cdi"}}),
+    ("je bosse ds un hôpital privé", {"personne": {"situation_pro": "salarie", "secteur_employeur": "prive"}}),
+    ("chui etudiant ds 1 ecole privée", {"personne": {"situation_pro": "etudiant"}}),
 ])
 def test_facts_stated_in_a_message(text, expected):
     assert read(text) == expected
@@ -114,3 +130,15 @@ def test_typed_choices_pick_the_offered_button():
     options = [("Oui", "/informer-oui"), ("Non", "/informer-non"), ("Je ne sais pas", "/informer-jsp")]
     assert [option_chosen(t, options) for t in ("2", "le premier", "le dernier", "non", "peut-être")] == [
         "/informer-non", "/informer-oui", "/informer-jsp", "/informer-non", None]
+
+
+def test_an_agents_own_sentence_does_not_swallow_the_person_described():
+    assert READER.read("Je suis au CCAS de Cayenne. La dame que j'accompagne a 28 ans, en CDD de 12 mois.", TODAY,
+                       True).as_annotation() == {"personne": {"age": 28, "situation_pro": "salarie", "type_contrat": "cdd",
+                                                              "duree_contrat_mois": 12}}
+
+
+def test_a_lease_signed_long_ago_is_time_in_the_dwelling_to_confirm_never_time_in_the_job():
+    facts = {f.name: f for f in READER.read("en CDD dans un supermarché, bail signé il y a 30 mois", TODAY).facts}
+    assert "anciennete_emploi_mois" not in facts
+    assert facts["mois_depuis_entree_logement"].value == 30 and facts["mois_depuis_entree_logement"].confidence < 0.9
