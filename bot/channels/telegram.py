@@ -17,7 +17,9 @@ Differences with rasa.core.channels.telegram:
   cleaned and bounded (bot/channels/limits.py: `too_long`), a message without text (photo, voice
   note, sticker) gets `text_only`, and each chat has a rate limit whose `rate_limited` notice is
   sent once per refusal period (every later update is acknowledged and dropped: Telegram must not
-  retry it, and we must not answer a flood message for message).
+  retry it, and we must not answer a flood message for message);
+- an update already received (same `update_id`: Telegram's retry) is acknowledged and not processed
+  again (bot/channels/dedup.py: the recent ids of this process).
 """
 
 import asyncio
@@ -39,6 +41,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.common import TELEGRAM_PREFIX, all_buttons, deliver, dialogue_messages, is_first_contact
+from bot.channels.dedup import RecentIds
 from bot.channels.limits import (EMPTY, TOO_LONG, fill_max, limiter_key, max_message_length, rate_limiter,
                                  read_message)
 from bot.channels.formatting import (TELEGRAM_MAX_LENGTH, payload_from_callback, split_message,
@@ -125,6 +128,7 @@ class TelegramInput(RasaTelegramInput):
         self.set_webhook_on_start = set_webhook_on_start
         self.max_length = max_message_length()
         self.limiter = rate_limiter()
+        self.recent = RecentIds()
         self.get_output_channel()  # checks the token's format now, without any network call
 
     def get_output_channel(self) -> TelegramOutput:
@@ -178,6 +182,10 @@ class TelegramInput(RasaTelegramInput):
                 query, msg = update.callback_query, update.message or update.edited_message
             except Exception:
                 return unreadable
+            update_id = payload.get("update_id") if isinstance(payload, dict) else None
+            if isinstance(update_id, int) and not isinstance(update_id, bool) and self.recent.seen(update_id):
+                logger.info("event=telegram.retry_dropped")  # already received: acknowledged, not processed
+                return response.text("success")
 
             if query is not None:
                 msg = query.message

@@ -17,7 +17,9 @@ Differences with rasa.core.channels.twilio:
 - a signed request whose `From` is not a phone number gets 400; texts are cleaned and bounded
   (bot/channels/limits.py: `too_long`), an empty body (a photo alone) gets `text_only`, and each
   number has a rate limit whose `rate_limited` notice is sent once per refusal period (every SMS
-  costs money: a flood is never answered message for message).
+  costs money: a flood is never answered message for message);
+- a message already received (same `MessageSid`: Twilio's retry after a timeout) is acknowledged
+  and not processed again (bot/channels/dedup.py: the recent ids of this process).
 """
 
 import asyncio
@@ -40,6 +42,7 @@ from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
 from bot.channels.common import TWILIO_PREFIX, buttons_of_last_turn, deliver, dialogue_messages, is_first_contact
+from bot.channels.dedup import RecentIds
 from bot.channels.limits import (EMPTY, TOO_LONG, fill_max, limiter_key, max_message_length, rate_limiter,
                                  read_message)
 from bot.channels.formatting import TWILIO_MAX_LENGTH, choice_from_reply, numbered_choices, split_message, to_plain
@@ -48,6 +51,7 @@ logger = logging.getLogger(__name__)
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 PHONE = re.compile(r"(?:whatsapp:)?\+?[0-9]{3,20}")  # always fullmatch  # E.164 numbers and short codes
+MESSAGE_SID = re.compile(r"[A-Za-z0-9]{2,64}")  # always fullmatch; "SM" / "MM" + 32 hex digits
 
 
 def phone_of(recipient_id: Text) -> Text:
@@ -167,6 +171,7 @@ class TwilioInput(RasaTwilioInput):
         self.validator = RequestValidator(auth_token)
         self.max_input_length = max_message_length()
         self.limiter = rate_limiter()
+        self.recent = RecentIds()
 
     def get_output_channel(self) -> TwilioOutput:
         return TwilioOutput(self.account_sid, self.auth_token, self.twilio_number, self.api_url, self.max_length)
@@ -190,6 +195,10 @@ class TwilioInput(RasaTwilioInput):
             if not sender or not PHONE.fullmatch(sender):
                 return response.json({"error": "« From » : numéro de téléphone attendu"}, status=400)
             sender_id = f"{TWILIO_PREFIX}{sender}"
+            sid = form.first("MessageSid") or form.first("SmsMessageSid")
+            if sid and MESSAGE_SID.fullmatch(sid) and self.recent.seen(sid):
+                logger.info("event=twilio.retry_dropped")  # already received: acknowledged, not processed
+                return done
             decision = self.limiter.check(limiter_key(self.name(), sender))
             if not decision.allowed:
                 if decision.notify:
