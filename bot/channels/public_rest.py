@@ -16,8 +16,15 @@ own clear answer, never a 5xx:
   `too_long`, `rate_limited` from knowledge/dialogue.yml), 429 with `Retry-After`: per sender id
   (normalised), per client address and overall (bot/channels/limits.py);
 - 200: the bot's messages, never an empty list (see `deliver`). `?stream=true` is not offered.
+
+On the first contact of a sender (no user message stored yet, `is_first_contact`) the reply starts
+with the privacy notice of knowledge/dialogue.yml (`messages.privacy`), as on Telegram and Twilio:
+`{"recipient_id": …, "text": <notice>, "notice": "privacy"}`, the `notice` key letting a client (and
+the tests) tell it from the answer that follows. Not when the conversation cannot be read (unknown
+is not new), nor on 400, 413 and 429 answers.
 """
 
+import logging
 import math
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
@@ -27,9 +34,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.common import RESERVED_SENDER_PREFIXES, deliver, dialogue_messages
+from bot.channels.common import RESERVED_SENDER_PREFIXES, deliver, dialogue_messages, is_first_contact
 from bot.channels.limits import (EMPTY, TOO_LONG, client_address, fill_max, limiter_key, max_message_length,
                                  rate_limiter, read_message, rest_sender_ok)
+
+logger = logging.getLogger(__name__)
+
+PRIVACY_NOTICE = "privacy"  # the `notice` key of the privacy notice's message
 
 SENDER_ERROR = ("« sender » : identifiant de conversation attendu (lettres, chiffres et . _ @ : + = -, "
                 "commençant et finissant par une lettre ou un chiffre, 128 caractères au plus)")
@@ -95,6 +106,12 @@ class PublicRestInput(RestInput):
             if problem == TOO_LONG:
                 return bot_reply(sender, fill_max(dialogue_messages().too_long, self.max_length), 413)
             collector = CollectingOutputChannel()
+            try:
+                if await is_first_contact(request.app, sender):
+                    collector.messages.append({"recipient_id": sender, "text": dialogue_messages().privacy,
+                                               "notice": PRIVACY_NOTICE})
+            except Exception:
+                logger.exception("Envoi de l'information sur les données impossible (REST)")
             await deliver(on_new_message, text, collector, sender, self.name())
             return response.json(collector.messages)
 

@@ -29,7 +29,7 @@ from bot.cli.serve import Stack, free_port
 from bot.knowledge import load_knowledge
 from bot.persistence.config import stored_sender_id
 from bot.rules import fact
-from tests.conftest import flat
+from tests.conftest import flat, without_privacy_notice
 from tests.persistence.conftest import POSTGRES_URL, REDIS_URL, postgres_admin
 from tests.persistence.proxy import RoundRobinProxy
 
@@ -55,7 +55,7 @@ class Replicas:
     def send(self, sender, message, replica=None):
         base = self.proxy.url if replica is None else self.stacks[replica].rasa_url
         response = self.post(base, sender, message)
-        return response.json(), response.headers.get("X-Replica", str(replica))
+        return without_privacy_notice(response.json()), response.headers.get("X-Replica", str(replica))
 
     def events(self, sender):
         with self.admin.connect() as connection:
