@@ -5,6 +5,8 @@ retention purge on a schedule.
 - GET /knowledge/status: what knowledge/ content is served, the last refused edit.
 - GET /status: the bot's database (reachable, schema revision, last purge), knowledge, purge
   schedule; 200 when the database and the knowledge are fine, 503 otherwise (no personal data).
+Before each request, changed knowledge/ files are read and validated in the knowledge store's
+thread (`refresh`), not on the event loop: the actions' `current()` then has the new version at once.
 The bot's tables are migrated (Alembic) at start-up; the purge runs every PURGE_INTERVAL_SECONDS
 (bot/persistence/maintenance.py).
 """
@@ -38,6 +40,10 @@ def _knowledge_status() -> dict:
 def build_app(schedule: PurgeSchedule = None):
     app = create_app("actions")
     schedule = schedule or PurgeSchedule()
+
+    @app.middleware("request")
+    async def fresh_knowledge(_request):
+        await knowledge_store().refresh()  # a changed file read off the event loop (issue 15)
 
     @app.get("/knowledge/status")
     async def knowledge_status(_request):

@@ -19,6 +19,9 @@ store's Redis does not answer, the action server does not answer, no model is lo
 knowledge has ever been loaded. A load balancer should take a replica out of rotation on 503; the
 body says why. GET /webhooks/health/live only says the process answers (liveness).
 
+Enabling it also reads changed knowledge/ files off the event loop before each webhook request
+(`fresh_knowledge`, bot/knowledge/store.py).
+
 Enabling it also makes GET / (Rasa's « Hello from Rasa: 3.6.21 ») answer a plain `ok`: the server
 does not tell which Rasa version it runs (issue 15). `make run` still waits on GET / (any 2xx).
 """
@@ -41,6 +44,13 @@ from bot.knowledge import KnowledgeErrors
 logger = logging.getLogger(__name__)
 ACTION_TIMEOUT = 2.0
 ROOT_TEXT = "ok"  # what GET / answers instead of Rasa's greeting with its version
+
+
+async def fresh_knowledge(request: Request) -> None:
+    """App-wide request middleware: changed knowledge/ files are read and validated off the event
+    loop (bot/knowledge/store.py `refresh`) before a webhook uses them (issue 15)."""
+    if request.path.startswith("/webhooks/"):
+        await _knowledge_store().refresh()
 
 
 async def hide_server_version(request: Request, answer: HTTPResponse) -> Optional[HTTPResponse]:
@@ -134,6 +144,7 @@ class HealthInput(InputChannel):
             # App-wide, so that it also covers Rasa's own root route (a blueprint's middleware would
             # only cover the blueprint's routes). Sanic reads the list at each request.
             app.register_middleware(hide_server_version, "response")
+            app.register_middleware(fresh_knowledge, "request")
 
         @health.listener("after_server_start")
         async def _install(app, _loop) -> None:

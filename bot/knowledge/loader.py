@@ -5,6 +5,7 @@ is ever returned: either the whole knowledge base loads or `KnowledgeErrors` is 
 """
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple, Type
@@ -51,6 +52,10 @@ MAX_NODES = 100_000
 # The YAML parser's time grows with the square of the nesting of [ ] and { } (10 s for 5,000 levels,
 # while the action server waits): a deeper file is refused before parsing.
 MAX_FLOW_DEPTH = 100
+# A knowledge file is at most a few hundred kB (the largest, detresse.yml, about 90 kB). A 20 MB file
+# took the parser 10 s and more at each reload: a file larger than this is refused unread (issue 15),
+# and the last valid version stays served. KNOWLEDGE_MAX_FILE_BYTES changes it.
+MAX_FILE_BYTES = 2 * 1024 * 1024
 _BRACKETS = re.compile(r"[\[\]{}]")
 
 
@@ -102,17 +107,53 @@ def _plain(node: Any, path: Path_, lines: Dict[Path_, int], budget: List[int]) -
     return node
 
 
+def max_file_bytes() -> int:
+    """The size limit of one knowledge file (KNOWLEDGE_MAX_FILE_BYTES, 2 Mo by default)."""
+    try:
+        value = int(os.environ.get("KNOWLEDGE_MAX_FILE_BYTES", MAX_FILE_BYTES))
+    except ValueError:
+        return MAX_FILE_BYTES
+    return value if value > 0 else MAX_FILE_BYTES
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".replace(".", ",").replace(",0", "") + " Mo"
+
+
+def too_large(name: str, size: int, limit: int) -> KnowledgeError:
+    return KnowledgeError(name, None, "", f"fichier trop volumineux ({_megabytes(size)}, {size} octets) : "
+                          f"{_megabytes(limit)} au plus par fichier de contenus ; fichier non lu")
+
+
+def read_limited(path: Path, name: str, limit: Optional[int] = None) -> bytes:
+    """The file's bytes, refused (KnowledgeErrors naming it) above `limit` without reading it all."""
+    limit = limit or max_file_bytes()
+    with open(path, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > limit:
+            raise KnowledgeErrors([too_large(name, size, limit)])
+        raw = handle.read(limit + 1)
+    if len(raw) > limit:  # grew since the stat (still being written)
+        raise KnowledgeErrors([too_large(name, len(raw), limit)])
+    return raw
+
+
 def read_tree(root: Path) -> Dict[str, bytes]:
-    """Every knowledge YAML file under `root`, as raw bytes keyed by its path relative to root."""
+    """Every knowledge YAML file under `root`, as raw bytes keyed by its path relative to root.
+    A file larger than `max_file_bytes()` is refused unread, every such file named."""
     root = Path(root)
     if not root.is_dir():
         raise KnowledgeErrors([KnowledgeError(str(root), None, "", "dossier des contenus introuvable")])
-    files = {}
+    files, errors, limit = {}, [], max_file_bytes()
     for path in sorted(root.rglob("*.yml")):
         try:
-            files[path.relative_to(root).as_posix()] = path.read_bytes()
+            files[path.relative_to(root).as_posix()] = read_limited(path, _display(path, root), limit)
+        except KnowledgeErrors as exc:
+            errors += exc.errors
         except OSError as exc:
             raise KnowledgeErrors([KnowledgeError(_display(path, root), None, "", f"lecture impossible ({exc.strerror})")])
+    if errors:
+        raise KnowledgeErrors(errors)
     return files
 
 

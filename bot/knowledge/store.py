@@ -7,8 +7,19 @@ valid version keeps being served. A version without some of the served entries i
 (a file deleted by mistake): removing entries takes effect at the next start. At start-up, if the
 files are invalid, the snapshot of the last valid version is served instead (so a broken edit
 followed by a restart loses nothing).
+
+Reading and validating run off the event loop (issue 15: a 20 MB file stalled every message for
+10 s). The servers call `await refresh()` once per request, before the request's code uses
+`current()`: a changed version is read in the store's own thread while the loop serves others, and
+the request then gets it (edits stay live on the next message). `current()` itself, when called on
+a running event loop while a version is already served, never reads the files: it serves the
+served version and starts the reload in that thread. Anywhere else (command line, tests, threads,
+nothing served yet) it reloads in place, as before. A file over the size limit is refused unread
+(`bot/knowledge/loader.py` `max_file_bytes`).
 """
 
+import asyncio
+import concurrent.futures
 import json
 import logging
 import os
@@ -26,6 +37,17 @@ from bot.knowledge.loader import load_files, read_tree
 logger = logging.getLogger(__name__)
 
 Fingerprint = Tuple[Tuple[str, int, int], ...]
+
+# One thread for every store of the process: reloads never pile up, each waits for the one before.
+_RELOADER = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="knowledge-reload")
+
+
+def _on_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 @dataclass
@@ -59,6 +81,8 @@ class KnowledgeStore:
         self._base: Optional[KnowledgeBase] = None
         self._seen: Optional[Fingerprint] = None
         self._lock = threading.Lock()
+        self._pending: Optional[concurrent.futures.Future] = None
+        self._pending_lock = threading.Lock()
 
     def fingerprint(self) -> Fingerprint:
         items = []
@@ -72,16 +96,41 @@ class KnowledgeStore:
         return tuple(items)
 
     def current(self) -> KnowledgeBase:
-        """The knowledge base to use for this message (reloaded if the files changed and are valid)."""
+        """The knowledge base to use for this message (reloaded if the files changed and are valid).
+        On a running event loop with a version served: that version, the reload started off the loop."""
+        if self.fingerprint() != self._seen:
+            if self._base is not None and _on_event_loop():
+                self._reload_in_background()
+            else:
+                self._reload_if_changed()
+        base = self._base
+        if base is None:
+            raise KnowledgeErrors(self.status.errors or [
+                KnowledgeError(str(self.root), None, "", "aucun contenu valide disponible")])
+        return base
+
+    async def refresh(self) -> None:
+        """Reload the files if they changed, in the store's thread: the event loop is not held. Also
+        waits for a reload already under way (its version is the one to serve)."""
+        pending = self._pending
+        if self.fingerprint() != self._seen or (pending is not None and not pending.done()):
+            try:
+                await asyncio.wrap_future(self._reload_in_background())
+            except Exception:  # never fail the request: current() serves what it has, or says why
+                logger.exception("Rechargement des contenus impossible.")
+
+    def _reload_in_background(self) -> concurrent.futures.Future:
+        with self._pending_lock:
+            if self._pending is None or self._pending.done():
+                self._pending = _RELOADER.submit(self._reload_if_changed)
+            return self._pending
+
+    def _reload_if_changed(self) -> None:
         with self._lock:
             fingerprint = self.fingerprint()
             if fingerprint != self._seen:
                 self._seen = fingerprint
                 self._reload()
-            if self._base is None:
-                raise KnowledgeErrors(self.status.errors or [
-                    KnowledgeError(str(self.root), None, "", "aucun contenu valide disponible")])
-            return self._base
 
     def _reload(self) -> None:
         try:

@@ -26,7 +26,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.answering.decision import selector_ranking
 from bot.knowledge import KnowledgeErrors
-from bot.knowledge.loader import DISTRESS_FILE, parse_yaml, validate_model
+from bot.knowledge.loader import DISTRESS_FILE, parse_yaml, read_limited, validate_model
 from bot.knowledge.schema import DistressFile
 from bot.nlu.training_data import ANSWER_KEY, DISTRESS_INTENT
 from bot.rasa_components.text_normalizer import ORIGINAL_TEXT
@@ -41,7 +41,7 @@ MODEL_FILE = "distress_classifier.joblib"
 
 
 def _read_distress_file(path: Path) -> DistressFile:
-    data, lines = parse_yaml(path.read_bytes(), str(path))
+    data, lines = parse_yaml(read_limited(path, str(path)), str(path))  # a file over the size limit: refused unread
     parsed, errors = validate_model(DistressFile, data, lines, str(path))
     if errors:
         raise KnowledgeErrors(errors)
