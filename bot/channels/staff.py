@@ -7,6 +7,11 @@
   without `iat` or valid for longer than STAFF_JWT_MAX_LIFETIME_MINUTES (`exp` − `iat`, default 720:
   12 h; `jwt_max_lifetime_minutes` in credentials.yml), or issued in the future: a token that leaks
   (a log, a shared screen) is of use for a bounded time.
+- Optional `message_id` (`[A-Za-z0-9_-]{8,64}`): the widget's id of the message, the same on its
+  automatic re-sends after a timeout. A repeat of an id already received in that conversation is not
+  processed again: it gets the first delivery's reply (waiting for it if it is still running) while
+  that reply is kept (the last 1,000 for 10 min, per process), an empty list `[]` after that (the id
+  itself is remembered 24 h, bot/channels/dedup.py). A malformed id gets 400.
 - Rate limited like the applicant channels (bot/channels/limits.py): per conversation, per client
   address and overall; 429 `{"error": …}` with `Retry-After`.
 - The conversation is `staff:<sub>:<sender>`: the token decides whose conversation it is, the
@@ -21,6 +26,8 @@
   answer). A real intranet mints the token server-side (docs/channels.md).
 """
 
+import asyncio
+import hashlib
 import ipaddress
 import logging
 import math
@@ -28,7 +35,8 @@ import os
 import re
 import time
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from collections import OrderedDict
+from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
 
 import jwt
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
@@ -37,6 +45,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.common import STAFF_PREFIX, deliver, dialogue_messages
+from bot.channels.dedup import RecentIds
 from bot.channels.limits import (EMPTY, client_address, is_clean, limiter_key, max_message_length, rate_limiter,
                                  read_message)
 from bot.channels.public_rest import json_object
@@ -46,6 +55,9 @@ logger = logging.getLogger(__name__)
 ALGORITHM = "HS256"
 MIN_SECRET_LENGTH = 32  # 256 bits, the size of an HS256 key
 CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+KEPT_REPLIES = 1_000
+KEPT_REPLIES_SECONDS = 600
 DEMO_SUBJECT = "demo@intranet.local"
 DEMO_TOKEN_MINUTES = 15
 DEFAULT_MAX_LIFETIME_MINUTES = 12 * 60  # the longest token accepted, `exp` − `iat`
@@ -150,6 +162,30 @@ def _unauthorized(reason: str) -> HTTPResponse:
                          headers={"WWW-Authenticate": 'Bearer realm="staff", error="invalid_token"'})
 
 
+class RecentReplies:
+    """The replies of the last messages with a client id (at most `size`, for `seconds`): a repeat
+    gets the first delivery's reply, also while it is still running (it waits for it)."""
+
+    def __init__(self, size: int = KEPT_REPLIES, seconds: float = KEPT_REPLIES_SECONDS) -> None:
+        self.size, self.seconds = size, seconds
+        self._replies: "OrderedDict[str, Tuple[float, asyncio.Future]]" = OrderedDict()
+
+    def get(self, key: str) -> Optional[asyncio.Future]:
+        now = time.monotonic()
+        while self._replies:
+            oldest, (at, _) = next(iter(self._replies.items()))
+            if now - at <= self.seconds and len(self._replies) <= self.size:
+                break
+            self._replies.popitem(last=False)
+        kept = self._replies.get(key)
+        return kept[1] if kept else None
+
+    def start(self, key: str) -> asyncio.Future:
+        future = asyncio.get_running_loop().create_future()
+        self._replies[key] = (time.monotonic(), future)
+        return future
+
+
 class StaffInput(InputChannel):
     """REST-like channel for CCAS staff, authenticated by an intranet-issued JWT."""
 
@@ -183,6 +219,8 @@ class StaffInput(InputChannel):
         self.max_lifetime = max_lifetime_minutes() if max_lifetime is None else max_lifetime
         self.max_length = max_message_length()
         self.limiter = rate_limiter()
+        self.recent = RecentIds()  # client message ids received (with their conversation)
+        self.replies = RecentReplies()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         staff = Blueprint("staff_webhook", __name__)
@@ -214,8 +252,25 @@ class StaffInput(InputChannel):
             if problem:
                 return response.json({"error": f"« message » : texte de 1 à {self.max_length} caractères attendu"},
                                      status=400)
+            message_id = body.get("message_id")
+            if message_id is not None and not (isinstance(message_id, str) and MESSAGE_ID.fullmatch(message_id)):
+                return response.json({"error": "« message_id » : identifiant attendu (lettres, chiffres, - et _, "
+                                               "8 à 64 caractères)"}, status=400)
+            # Per conversation, and hashed: nothing personal in memory (the sender id holds an e-mail).
+            key = hashlib.sha256(f"{sender_id}\n{message_id}".encode("utf-8")).hexdigest()
+            if message_id is not None and self.recent.seen(key):
+                logger.info("event=staff.repeat_not_processed")  # the widget's re-send after a timeout
+                earlier = self.replies.get(key)
+                if earlier is None:
+                    return response.json([])
+                return response.json(await asyncio.shield(earlier))
+            reply = self.replies.start(key) if message_id is not None else None
             collector = CollectingOutputChannel()
-            await deliver(on_new_message, text, collector, sender_id, self.name())
+            try:
+                await deliver(on_new_message, text, collector, sender_id, self.name())
+            finally:
+                if reply is not None and not reply.done():
+                    reply.set_result(list(collector.messages))
             return response.json(collector.messages)
 
         @staff.route("/intro", methods=["GET"])

@@ -337,7 +337,16 @@
     }).then(function (body) { token = body && body.token; return token; });
   }
 
-  function post(text) {
+  // A client id per message, the same on every re-send of that message (automatic after a timeout,
+  // or « Renvoyer le message »): the server does not process a message it already has (bot/channels/staff.py).
+  function messageId() {
+    var bytes = new Uint8Array(16);
+    if (window.crypto && window.crypto.getRandomValues) { window.crypto.getRandomValues(bytes); }
+    else { for (var i = 0; i < bytes.length; i += 1) { bytes[i] = Math.floor(Math.random() * 256); } }
+    return Array.prototype.map.call(bytes, function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
+  }
+
+  function post(text, id) {
     return getToken().then(function (t) {
       var controller = window.AbortController ? new AbortController() : null;
       var timer = controller ? window.setTimeout(function () { controller.abort(); }, config.timeout) : null;
@@ -345,7 +354,8 @@
       if (t) { headers.Authorization = "Bearer " + t; }
       return fetch(config.endpoint, {
         method: "POST", headers: headers, cache: "no-store", credentials: "omit",
-        body: JSON.stringify({ sender: state.conversation, message: text }),
+        body: JSON.stringify(id ? { sender: state.conversation, message: text, message_id: id }
+                                : { sender: state.conversation, message: text }),
         signal: controller ? controller.signal : undefined
       }).finally(function () { if (timer) { window.clearTimeout(timer); } });
     });
@@ -367,7 +377,8 @@
       setAlert(message, retryable ? { text: text, entry: entry } : null);
     }
     function tryOnce() {
-      return post(text).then(function (response) {
+      if (!entry.id) { entry.id = messageId(); save(); }
+      return post(text, entry.id).then(function (response) {
         if (response.status === 401 && !refreshed && (config.tokenUrl || external.getToken)) {
           refreshed = true;
           token = null;
