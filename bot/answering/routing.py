@@ -80,3 +80,25 @@ def asks_about_own_situation(parse: dict, facts: int, aid: Optional[str], screen
     if ranking and ranking[0][2] >= firm:
         return facts >= min_facts_when_firm
     return facts >= (1 if aid else min_facts)
+
+
+# A CCAS agent asking the bot to draft the referral itself (« prépare-moi le mail pour le service
+# d'accompagnement », « tu peux rédiger la saisine ? »), as opposed to asking how to refer (« comment saisir
+# le service ? », « que mettre dans le mail de saisine ? »: FAQ entries). Read by the SituationRouter.
+REFERRAL_REQUEST = re.compile(
+    r"(?<![\w])(?:prepare|prepares|preparez|preparer|redige|rediges|redigez|rediger|ecris|ecrivez|genere|generer|"
+    r"fais|faites|fais-moi|faites-moi|mets|mettez)(?:-moi|-nous| moi| nous)?\W+(?:[\w']+\W+){0,3}?"
+    r"(?:saisine|mail|courriel|message|brouillon|projet|courrier|texte)(?![\w])"
+    r"(?:\W+(?:[\w']+\W+){0,6}?(?:accompagnement|als|action logement|service|saisine|situation))?")
+NOT_A_REQUEST = re.compile(r"(?<![\w])(?:comment|ou|a qui|quelle adresse|quel mail|que mettre|quoi mettre)(?![\w])")
+
+
+def asks_for_referral(text: str) -> bool:
+    """True when the message asks the bot to draft the referral to the support service."""
+    folded = fold(text or "").lower()
+    request = REFERRAL_REQUEST.search(folded)
+    if not request or NOT_A_REQUEST.search(folded[:request.start()]):
+        return False
+    said = request.group(0)
+    return "saisine" in said or bool(re.search(r"accompagnement|als|action logement|service", said))
+

@@ -6,6 +6,8 @@ an out-of-scope topic or a vague FAQ question. The situation reader (bot.situati
 knowledge/situation.yml, read at run time) counts the facts the message states; the decision is
 bot.answering.routing.asks_about_own_situation. The intent it replaces is kept in the parse data as
 `intent_before_situation_router`. Placed before the DistressGuard, which always has the last word.
+A request to draft the referral to the support service (bot.answering.routing.asks_for_referral) goes
+to the `saisine` intent the same way.
 """
 
 import datetime as dt
@@ -21,7 +23,10 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.answering.routing import ELIGIBILITY_INTENT, asks_about_own_situation, asks_how_it_works, facts_stated
+from bot.answering.routing import (ELIGIBILITY_INTENT, asks_about_own_situation, asks_for_referral, asks_how_it_works,
+                                   facts_stated)
+
+REFERRAL_INTENT = "saisine"
 from bot.eligibility.aids import SCREENING, asks_for_self, detect_aid
 from bot.rasa_components.text_normalizer import ORIGINAL_TEXT
 from bot.rules.ruleset import default_knowledge_dir
@@ -60,7 +65,12 @@ class SituationRouter(GraphComponent):
         text = message.get(ORIGINAL_TEXT) or message.get(TEXT) or ""
         parse = {"intent": message.get(INTENT) or {},
                  "response_selector": message.get(RESPONSE_SELECTOR_PROPERTY_NAME)}
-        if not text or text.startswith("/") or (parse["intent"].get("name") == ELIGIBILITY_INTENT):
+        if not text or text.startswith("/"):
+            return
+        if asks_for_referral(text):  # « prépare-moi le mail pour le service d'accompagnement »
+            self._set_intent(message, parse, REFERRAL_INTENT)
+            return
+        if parse["intent"].get("name") == ELIGIBILITY_INTENT:
             return
         aid: Optional[str] = detect_aid(text)
         try:
@@ -73,8 +83,12 @@ class SituationRouter(GraphComponent):
                                         int(self._config["min_facts"]), int(self._config["min_facts_when_firm"]),
                                         asks_how_it_works(text)):
             return
+        self._set_intent(message, parse, ELIGIBILITY_INTENT)
+
+    @staticmethod
+    def _set_intent(message: Message, parse: dict, intent: str) -> None:
+        """Replace the intent (the one replaced is kept in the parse data)."""
         message.set(ROUTED_FROM, parse["intent"], add_to_output=True)
-        message.set(INTENT, {"name": ELIGIBILITY_INTENT, "confidence": 1.0}, add_to_output=True)
-        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != ELIGIBILITY_INTENT]
-        message.set(INTENT_RANKING_KEY, [{"name": ELIGIBILITY_INTENT, "confidence": 1.0}] + ranking,
-                    add_to_output=True)
+        message.set(INTENT, {"name": intent, "confidence": 1.0}, add_to_output=True)
+        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != intent]
+        message.set(INTENT_RANKING_KEY, [{"name": intent, "confidence": 1.0}] + ranking, add_to_output=True)

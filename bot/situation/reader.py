@@ -225,6 +225,7 @@ NO_ALLOWANCE = re.compile(r"(?<![\w])(?:pas|plus|aucune?|sans|zero) (?:d'|de |l'
                           r"allocations? (?:de )?logement)(?![\w])|(?<![\w])(?:apl|als) (?:a |de )?(?:0|zero)(?![\w.,])")
 # A couple that has just ended (« ma compagne vient de me quitter », « on a rompu »): no longer a couple.
 BREAKUP = re.compile(r"(?:perdu|perdue) (?:son|mon|sa|ma) (?:mari|femme|conjoint|conjointe|compagnon|compagne|epoux|epouse)|"
+                     r"(?:on n'est|on est|nous ne sommes|nous sommes|ils ne sont|ils sont) plus ensemble|"
                      r"(?:vient|viens) de (?:me|la|le) quitter|m'a quittee?|(?:avons|a|ont|on a) rompu|(?:mon|ma) ex (?:m'a|est|a) |"
                      r"(?:pas|plus) de (?:conjoint|conjointe|compagnon|compagne|copain|copine|mari|femme)(?![\w])|"
                      r"sans (?:etre )?en couple|(?:on est|on n'est|nous sommes|nous ne sommes|ils sont|ils ne sont) pas ensemble|"
@@ -252,6 +253,7 @@ AGENT_SELF = re.compile(r"\s*(?:suis |travaille |bosse |m'occupe |fais partie )?
                         r"du )?(?:ccas|cias|conseill|assistant|travailleu|referent|cesf|educat|intervenant|mission locale|"
                         r"service social|agent d'accueil|charge|depuis \d+ ans au)")
 # A clause about rules or about someone in general (« faut-il être en CDI pour avoir Visale ? ») states no fact.
+IF_CLAUSE = re.compile(r"(?<![\w'])(?:si|s'il|au cas ou|en cas d')\s+(?:[\w']+\s+){0,3}[\w']*$")
 HYPOTHETICAL = re.compile(r"(?<![\w'])(?:faut[\s-]il|faut il|il faut (?:etre|avoir)|si (?:(?:je|on|il|elle|la personne)\s+|j')"
                           r"(?:suis|est|etait|avait|ai|a|gagne|travaille)|est[\s-]ce qu'(?:un|une|il faut)|"
                           r"(?:un|une) (?:salarie|salariee|personne|etudiant|etudiante|alternant|alternante) (?:peut|doit|a)|"
@@ -816,10 +818,13 @@ class SituationReader:
                     continue  # « jamais eu d'impayés, mais je viens de perdre mon emploi »: the affirmed one wins
                 if earlier is not None:
                     facts.remove(earlier)
+                if name in ("evenement_difficulte", "urgence") and IF_CLAUSE.search(folded[max(0, match.start() - 20):match.start()]):
+                    continue  # « visale couvre quoi si jpaye plus mon loyer »: a case, not the person's
                 if name == "evenement_difficulte" and HOUSEHOLD_EVENT.match(match.group(0)):
                     who = PERSONNE  # rent arrears, eviction: the household's, so the case's
                 stated = value
-                if value is True and negated(match.start()):  # the False phrases carry their own negation
+                if value is True and negated(match.start()) and not NEGATION.search(match.group(0)):
+                    # (« je ne paie plus mon loyer » says it in its own words; the False phrases carry their own)
                     stated = False
                 elif value is False and negated(match.start()) and not NEGATION.search(match.group(0)):
                     # « je ne cherche pas… »: nothing said (« non, pas encore signé » carries its own negation)

@@ -90,6 +90,10 @@ def read(text, staff=False):
     ("Pas de CDD, pas d'intérim : je suis en CDI", {"personne": {"situation_pro": "salarie", "type_contrat": "cdi"}}),
     ("je bosse ds un hôpital privé", {"personne": {"situation_pro": "salarie", "secteur_employeur": "prive"}}),
     ("chui etudiant ds 1 ecole privée", {"personne": {"situation_pro": "etudiant"}}),
+    ("visale ca couvre quoi si jpaye plus mon loyer", {}),
+    ("je ne paie plus mon loyer", {"personne": {"evenement_difficulte": True}}),
+    ("je n'ai jamais eu d'impayés", {"personne": {"evenement_difficulte": False}}),
+    ("on n'est plus ensemble", {"menage": {"en_couple": False}, "personne": {"evenement_difficulte": True}}),
 ])
 def test_facts_stated_in_a_message(text, expected):
     assert read(text) == expected

@@ -83,3 +83,22 @@ def test_facts_from_one_word_count_once_and_unknowns_do_not_count():
                        ReadFact("personne", "taille_entreprise", "inconnu", start=20),
                        ReadFact("menage", "commune", "Roubaix", start=30)])
     assert facts_stated(reading) == 2
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Préparer la saisine du service d'accompagnement", True),
+    ("tu peux me préparer le mail pour le service d'accompagnement ?", True),
+    ("rédige-moi le mail de saisine avec sa situation", True),
+    ("fais-moi un brouillon de mail pour l'accompagnement social d'Action Logement", True),
+    ("jveux preparer une saisine pr ce monsieur", True),
+    ("que mettre dans le mail de saisine de l'accompagnement", False),   # the FAQ entry accompagnement_saisir
+    ("comment saisir le service d'accompagnement", False),
+    ("saisine en urgence du service accompagnement logement", False),
+    ("comment je prépare mon dossier pour le service accompagnement", False),
+    ("je prépare mon déménagement, quelles aides ?", False),
+    ("prépare moi la liste des papiers pour visale", False),
+    ("écris moi un poème sur la mer", False),
+])
+def test_a_request_to_draft_the_referral_is_told_from_a_question_about_it(text, expected):
+    from bot.answering.routing import asks_for_referral
+    assert asks_for_referral(text) is expected
