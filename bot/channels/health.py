@@ -14,7 +14,7 @@ and the tracker store's fail-fast hook (bot/persistence/tracker_store.py).
      "knowledge": {"source": "files", "entries": 61, "valid": true, …},
      "reply_guard": {"silent_turns": {"knowledge": 2, "unavailable": 1}, "last_silent_at": …}}
 
-"degraded" when the tracker store cannot reach its database or still has buffered events, the lock
+"degraded" when the tracker store cannot reach or write its database, the lock
 store's Redis does not answer, the action server does not answer, no model is loaded, or no valid
 knowledge has ever been loaded. A load balancer should take a replica out of rotation on 503; the
 body says why. GET /webhooks/health/live only says the process answers (liveness).
