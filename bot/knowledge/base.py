@@ -6,9 +6,6 @@ from typing import Dict, List, Optional
 
 from bot.knowledge.schema import DialogueFile, DistressFile, DistressSituation, Entry, LexiconFile
 
-AUDIENCES = ("tous", "professionnels")
-
-
 @dataclass(frozen=True)
 class KnowledgeBase:
     entries: Dict[str, Entry]

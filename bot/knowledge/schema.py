@@ -19,7 +19,6 @@ MAX_ANSWER_WORDS = 120
 MIN_QUESTIONS = 12
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{2,60}$")
 SEED_PATTERN = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt$")
-INTENTS = ("faq", "chitchat", "hors_sujet")
 ELIGIBILITY_AIDS = ("visale", "alin", "mobili_jeune", "mobili_pass", "loca_pass", "accompagnement")
 
 

@@ -248,10 +248,6 @@ def redact(text: Optional[str]) -> Optional[str]:
     return _phone_in_words(text)
 
 
-def contains_identifier(text: Optional[str]) -> bool:
-    return bool(text) and redact(text) != text
-
-
 def contains_contact(text: Optional[str]) -> bool:
     """True when `text` holds an e-mail address or a phone number (not merely a long code)."""
     return bool(text) and (any(p.search(text) for p in (_EMAIL, _PHONE_FR, _PHONE_INTL))

@@ -57,7 +57,6 @@ class Repository:
         self._lock = threading.Lock()
         self.last_error: Optional[str] = None
         self.last_error_at: Optional[float] = None
-        self.last_success_at: Optional[float] = None
 
     @classmethod
     def from_url(cls, url: str, **kwargs: Any) -> "Repository":
@@ -87,7 +86,6 @@ class Repository:
         except Exception as exc:
             self.last_error, self.last_error_at = error_summary(exc), time.time()
             raise
-        self.last_success_at = time.time()
         self.last_error = None
         return result
 
