@@ -7,6 +7,7 @@ bot.dialogue.conversation. These actions only read the tracker, call it and turn
 
 import datetime as dt
 import logging
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -25,6 +26,7 @@ from bot.dialogue.conversation import (SCREENING, TARGETS, check_turn, model_ala
 from bot.dialogue.turn import CheckState, button_answer
 from bot.eligibility.aids import detect_aid
 from bot.eligibility.replies import AID_ENTITY, ANSWER_ENTITY, why_reply
+from bot.nlu.normalize import fold
 from bot.rules import UnknownFact, load_rules
 from bot.rules.ruleset import default_knowledge_dir
 from bot.situation.derive import derive
@@ -162,9 +164,21 @@ class ValidateEligibiliteForm(FormValidationAction):
     @staticmethod
     def _answer_as_question(dispatcher, tracker: Tracker, base) -> None:
         dispatcher.messages.clear()
-        parse = as_question(tracker.latest_message or {})
-        audience = audience_for_channel(tracker.get_latest_input_channel() or "")
-        _say(dispatcher, render_decision(decide(parse, base.thresholds, base.entries.keys()), base, audience))
+        answer_as_question(dispatcher, tracker, base)
+
+
+def answer_as_question(dispatcher: CollectingDispatcher, tracker: Tracker, base) -> None:
+    """Answer the last message as a FAQ question, whatever intent the classifier gave it."""
+    parse = as_question(tracker.latest_message or {})
+    audience = audience_for_channel(tracker.get_latest_input_channel() or "")
+    _say(dispatcher, render_decision(decide(parse, base.thresholds, base.entries.keys()), base, audience))
+
+
+# « pourquoi ? », « pk ? », « pourquoi vous demandez ça ? »: about the question asked; « pourquoi mon dossier
+# est refusé ? » is a question of its own.
+WHY_THE_QUESTION = re.compile(r"^\W*(?:pourquoi|pk|pq|pourquoi donc|mais pourquoi)\W*(?:(?:vous|tu) )?(?:me )?"
+                              r"(?:demandez|demandes|demander|posez|poses|voulez|veux)?\W*(?:(?:vous|tu) )?"
+                              r"(?:ca|cela|ceci|cette question|savoir|ca m'|le savoir)?\W*(?:\w+ )?\W*$")
 
 
 class ActionEligibilityVerdict(Action):
@@ -199,9 +213,14 @@ class ActionExplainQuestion(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        messages = knowledge_store().current().dialogue.eligibilite
+        base = knowledge_store().current()
+        messages = base.dialogue.eligibilite
         if tracker.active_loop.get("name") != FORM:
-            dispatcher.utter_message(text=messages.nothing_asked)
+            text = fold((tracker.latest_message or {}).get("text") or "").lower()
+            if text.startswith("/") or WHY_THE_QUESTION.match(text):
+                dispatcher.utter_message(text=messages.nothing_asked)
+            else:  # « pourquoi mon dossier est refusé ? » outside a check: a question to answer
+                answer_as_question(dispatcher, tracker, base)
             return []
         state = check_of(tracker)
         if not state.asking:

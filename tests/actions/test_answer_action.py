@@ -59,6 +59,7 @@ async def test_broken_knowledge_keeps_last_valid_answer(dispatcher, domain, tmp_
     monkeypatch.setattr(answer_actions, "knowledge_store", lambda: store)
     await ActionAnswerKnowledge().run(dispatcher, load_tracker("faq_visale_couple"), domain)
     (root / "faq" / "visale.yml").write_text("entries: [oups", encoding="utf-8")
+    await store.refresh()  # what the action server's middleware does before each request (off the event loop)
     second = type(dispatcher)()
     await ActionAnswerKnowledge().run(second, load_tracker("faq_visale_couple"), domain)
     assert second.messages[0]["text"] == dispatcher.messages[0]["text"]

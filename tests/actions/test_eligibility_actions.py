@@ -65,3 +65,25 @@ async def test_an_eligibility_request_without_aid_asks_which_aid_or_all(dispatch
     assert events == [slot("situation", {"faits": {"nb_titulaires_bail": {"valeur": 1, "origine": "deduit",
                                                                            "confiance": 1.0}}, "tiers": False}),
                       slot("aide", None), slot("verification", state.as_dict()), slot("requested_slot", "question")]
+
+
+async def test_a_why_question_outside_a_check_is_answered_not_taken_for_why_do_you_ask(dispatcher):
+    store = eligibility_actions.knowledge_store()
+    from actions.eligibility_actions import ActionExplainQuestion
+    events = await ActionExplainQuestion().run(dispatcher, load_tracker("why_outside_a_check"), {})
+    assert events == []
+    [message] = dispatcher.messages
+    assert message["text"].startswith(store.current().answer_text("scoring_refus", "tous").strip()[:80])
+    assert message["text"] != store.current().dialogue.eligibilite.nothing_asked
+
+
+async def test_a_bare_why_outside_a_check_says_nothing_was_asked(dispatcher):
+    import json as json_module
+    from rasa_sdk import Tracker
+    from actions.eligibility_actions import ActionExplainQuestion
+    state = json_module.loads((__import__("pathlib").Path(__file__).parent / "trackers" / "why_outside_a_check.json")
+                              .read_text(encoding="utf-8"))
+    state["latest_message"]["text"] = "pourquoi vous me demandez ça ?"
+    events = await ActionExplainQuestion().run(dispatcher, Tracker.from_dict(state), {})
+    assert events == [] and [m["text"] for m in dispatcher.messages] == [
+        eligibility_actions.knowledge_store().current().dialogue.eligibilite.nothing_asked]
