@@ -120,7 +120,13 @@ WEAK_ROLE_CUES: Sequence[Tuple[str, re.Pattern]] = (
 PARTNER_AMOUNTS = ("revenu_mensuel_net", "salaire_brut_mensuel")
 PLURAL_EARNERS = re.compile(r"(?<![\w'])(?:on|nous|ils|elles)\s+(?:gagne|gagnons|gagnent|touche|touchons|touchent|fait|faisons)"
                             r"(?:\s+\w+)?\s*$")
+# An income of the couple or household together (« 2 700 à deux », « 1 900 € pour nous deux »).
+COMBINED = re.compile(r"\s*(?:€|e|euros?)?\s*(?:net|nets|brut|bruts)?\s*(?:par mois\s*)?(?:a (?:deux|2)|a nous (?:deux|2)|pour (?:nous )?(?:deux|2)|"
+                      r"ensemble|en tout pour (?:nous )?(?:deux|2)|pour le couple|pour le foyer|du foyer|du couple|du menage)(?![\w])")
 YEARLY = re.compile(r"(?<![\w])(?:par an|/an|annuel|annuels|l'annee|a l'annee|bruts annuels)(?![\w])")
+
+# « revenu annuel net de 21 600 € », « salaire brut annuel 36 000 € »: the yearly word before the amount.
+YEARLY_BEFORE = re.compile(r"(?<![\w])(?:annuel|annuels|annuelle|par an)\W+(?:[\w']+\W+){0,3}$")
 
 HOUSING_CONTEXT = re.compile(r"emmenag|demenag|dans (?:l'|le |mon |notre |ce )(?:appart|logement|studio|maison)|"
                              r"(?:mon|notre|son|leur) (?:appart|appartement|logement|studio|t\d|f\d|maison)|entre(?:e|es|s)? dans|"
@@ -143,7 +149,8 @@ NOT_TENURE = re.compile(r"(?:chomage|chomeur|chomeuse|sans emploi|sans travail|d
                         r"\W*(?:[\w'-]+\W+){0,4}$")
 
 BOOLEANS: Sequence[Tuple[str, re.Pattern, bool]] = (
-    ("periode_essai", re.compile(r"periode d'essai (?:terminee|finie|validee|passee|terminée)|fin de (?:ma |sa )?periode d'essai|"
+    ("periode_essai", re.compile(r"periode d(?:'| |)essai (?:est |a ete )?(?:terminee|finie|fini|validee|passee|terminée)|"
+                                 r"fin de (?:ma |sa )?periode d(?:'| |)essai|"
                                  r"cdi confirme|confirmee? en cdi|titularise|titularisee"), False),
     ("periode_essai", re.compile(r"periode d'essai|p[ée]riode d essai|periode dessai|(?:encore|toujours|en cdi|cdi) a l'essai"), True),
     ("etudiant_boursier", re.compile(r"boursier|boursiere|bourse (?:du |de )?crous|bourse sur criteres|echelon \d|"
@@ -260,6 +267,10 @@ HYPOTHETICAL = re.compile(r"(?<![\w'])(?:faut[\s-]il|faut il|il faut (?:etre|avo
                           r"les (?:salaries|etudiants|alternants|fonctionnaires|cdd|cdi) (?:peuvent|ont|doivent)|"
                           r"c'est quoi|qu'est[\s-]ce qu(?:e|'un|'une)|quel(?:le)?s? (?:est|sont) (?:le|la|les) (?:plafond|montant|"
                           r"delai|duree|condition|regle)|reserve(?:e|s)? aux|(?:les |aux )?(?:moins|plus) de \d+ ans)(?![\w'])")
+# A question about a rule, a word or the weather states no yes/no fact of the person.
+RULE_QUESTION = re.compile(r"(?<![\w'])(?:difference entre|(?:couvre|rembourse|prend en charge|dure|faut) combien|"
+                           r"combien de (?:mois|temps) (?:d'impayes|de loyers?|couvre|faut|dure)|quel temps|meteo|"
+                           r"ca veut dire quoi|que veut dire|que signifie|ca signifie quoi)(?![\w'])")
 # A brand named as the employer (« CDI chez Decathlon », « alternance chez Airbus »): a private company.
 BRAND_EMPLOYER = re.compile(r"(?:cdi|cdd|alternance|apprenti\w*|contrat \w+|bosse|travaille|taff\w*|employ\w+|vendeu\w+|"
                             r"caissi\w+|stage|job|embauch\w*|salari\w+|mission)\W+(?:[\w'’]+\W+){0,7}?chez\s+"
@@ -284,6 +295,16 @@ NOT_HOME_CUE = re.compile(r"(?:ccas|cias|mairie|chu|hopital|centre hospitalier|c
                           r"embauche|embauchee|en l\d|en m\d|master|licence|but|bts|etudes|heberge|hebergee|dors chez|"
                           r"chez (?:ma|mon|un|une|des|mes)|mission locale|ville de|commune de|departement|service)"
                           r"\W*(?:[\w'-]+\W+){0,3}(?:a|au|de|d'|du|sur|en)?\s*$")
+# A relative one writes for (« c'est pour mon fils, il a 17 ans »): the person whose situation is checked.
+KIN = re.compile(r"(?:ma|mon) (?:fille|fils|soeur|frere|mere|pere|neveu|niece|petit-fils|petite-fille)")
+FOR_RELATIVE = re.compile(r"(?<![\w'])(?:c'est |c |cest |je (?:demande|fais la demarche|me renseigne|ecris) )?(?:pour|pr) "
+                          + KIN.pattern + r"(?![\w])")
+# The same within the commune's own clause: where one works, the agent's sector, a weather question
+# (« une PME de 60 salariés à Clermont », « en alternance à Orléans », « CDD chez Lidl à Agen »).
+WORKPLACE_CUE = re.compile(r"(?<![\w])(?:salaries|employes|alternance|apprentissage|cdi|cdd|interim|mission|ferme|cooperative|"
+                           r"(?:cdi|cdd|mission|contrat|bosse|travaille|vendeu\w+|caissi\w+) chez [\w'-]+|"
+                           r"de secteur|conseill\w+|action logement|temps|meteo|fait-il|fera)"
+                           r"\W*(?:[\w'-]+\W+){0,3}(?:a|au|de|d'|du|sur|en)?\s*$")
 # An agent describing two people of a household, and saying which one makes the request.
 COUPLE_DESCRIBED = re.compile(r"(?<![\w])(?:couple|famille|foyer|menage|m\. et mme|mr et mme|monsieur et madame|"
                               r"madame et monsieur|mme et m\.)(?![\w])")
@@ -353,8 +374,9 @@ class SituationReader:
         with_digits = digits(normalised)
         folded = plain(with_digits)
         folded = re.sub(r"(\d)k(\d)", lambda m: f"{m.group(1)}.{m.group(2)}k", folded)
-        markers = self._markers(folded, staff)
-        third = staff and any(m.subject == PERSONNE and m.gender for m in markers) or bool(
+        for_relative = not staff and bool(FOR_RELATIVE.search(folded))
+        markers = self._markers(folded, staff or for_relative)
+        third = for_relative or staff and any(m.subject == PERSONNE and m.gender for m in markers) or bool(
             staff and not re.search(r"(?<![\w'])(?:je|moi|mon|ma|mes)(?![\w'])|(?<![\w'])j'", folded))
         found: List[ReadFact] = []
         found += self._quantities(folded, markers, today)
@@ -385,7 +407,7 @@ class SituationReader:
                         taken.append(match.span())
                         continue
                     subject = AGENT
-                if name == "personne_decrite" and not staff and match.group(0) in ("ma fille", "mon fils"):
+                if name == "personne_decrite" and not staff and KIN.fullmatch(match.group(0)):
                     continue
                 taken.append(match.span())
                 markers.append(_Marker(match.start(), match.end(), subject,
@@ -407,8 +429,10 @@ class SituationReader:
                 subject = CONJOINT
             elif staff:
                 subject = PERSONNE
-            elif first_person:
+            elif first_person and (match.group(1) == "lui" or COUPLE_TRUE.search(folded) or HOLDERS.search(folded)
+                                   or re.search(r"(?<![\w'])moi(?![\w'])", folded)):
                 subject = CONJOINT  # « lui : CDI, moi : rien »: the other person of a first-person message
+            # else « ma période d'essai… elle se termine fin janvier »: no one else was spoken of
             if subject:
                 markers.append(_Marker(match.start(), match.end(), subject, gender, pronoun=True))
         markers.sort(key=lambda m: m.start)
@@ -503,6 +527,10 @@ class SituationReader:
                 used.append(match.span(group))  # « un CDI de 15 ans »: the time in the job, not the age
                 if "cdi" in before or "anciennete" in before:
                     add("anciennete_emploi_mois", float(age * 12), match.start(), span=match.span(group))
+                continue
+            if group == 2 and folded[match.end(2):match.end()].strip() == "a" and re.search(
+                    r"(?<![\w])(?:le|du|dans le|ds le|au|dpt|departement)\s*$", before):
+                used.append(match.span(group))  # « dans le 93 à Bobigny »: a département, not « 93 a(ns) »
                 continue
             if 14 <= age <= 99:
                 add("age", age, match.start(), span=match.span(group))
@@ -653,13 +681,17 @@ class SituationReader:
             if role.startswith("_"):
                 previous_role = role
                 continue
+            if role in PARTNER_AMOUNTS and subject is None and COMBINED.match(folded[match.end():match.end() + 30]):
+                previous_role = role
+                continue  # « on gagne 2 700 à deux »: the couple's income, nobody's own
             if role == "loyer_charges_comprises":
                 charges = re.match(r"\s*(?:€|e|euros?)?\s*(?:hors charges|hc)\s*(?:\+|et|plus)\s*(\d+(?:[.,]\d+)?)\s*(?:€|e|euros?)?"
                                    r"\s*(?:de )?charges", folded[match.end():match.end() + 45])
                 if charges:  # « 700 hors charges + 60 de charges »: the rent with its charges
                     value += _num(charges.group(1))
                     used.append((match.end(), match.end() + charges.end()))
-            if YEARLY.search(folded[match.end():match.end() + 16]):
+            if YEARLY.search(folded[match.end():match.end() + 16]) or YEARLY_BEFORE.search(
+                    folded[max(0, match.start() - 40):match.start()]):
                 value = round(value / 12, 2)
             if not explicit and role != previous_role and not self._cue_near(folded, match, role):
                 confidence = min(confidence, WEAK)
@@ -707,8 +739,10 @@ class SituationReader:
             best = best_before
         else:
             best = best_after if best_after is not None else best_before
-        if best == "revenu_mensuel_net" and re.search(r"(?<![\w])brut", folded[match.end():match.end() + 10]):
-            best = "salaire_brut_mensuel"
+        gross = re.search(r"(?<![\w])brut", folded[match.end():match.end() + 10])
+        if best == "revenu_mensuel_net" and gross and not re.match(r"e?s?\W{0,3}(?:de |d'|est |a |:)?\W{0,2}\d",
+                                                                folded[match.end() + gross.end():]):
+            best = "salaire_brut_mensuel"  # « 1 800 net… euh brut »; not « 1 320 net, brut 1 700 » (the next amount's cue)
         return best
 
     def _ages_in_enumeration(self, facts: List[ReadFact], folded: str, markers) -> None:
@@ -726,6 +760,15 @@ class SituationReader:
                                  folded):
             first, second = int(match.group(1)), int(match.group(2))
             ages = [f for f in facts if f.name == "age" and match.start() <= f.start <= match.end()]
+            before = folded[max(0, match.start() - 12):match.start()]
+            if re.search(r"\d\s*(?:,|et)\s*$", before):  # « 20, 21 et 22 ans »: three people, whose is whose?
+                facts[:] = [f for f in facts if not (f.name == "age" and match.start() - 12 <= f.start <= match.end())]
+                continue
+            if re.search(r"(?<![\w])pas\s*$", before):  # « non pas 25, 26 ans »: a correction, one age
+                facts[:] = [f for f in facts if not (f.name == "age" and match.start() <= f.start <= match.end())]
+                who, _ = self._subject_at(match.start(1), folded, markers)
+                facts.append(ReadFact(who, "age", second, SURE, match.start(2)))
+                continue
             subjects = {f.subject for f in ages}
             if len(ages) >= 1 and CONJOINT in subjects:
                 continue
@@ -746,6 +789,12 @@ class SituationReader:
         start = max([m.end() for m in re.finditer(r"[,;:.!?\n()]", folded[:position])] or [0])
         end = re.search(r"[,;:.!?\n()]", folded[position:])
         return folded[start:position + (end.start() if end else len(folded))]
+
+    @staticmethod
+    def _clause_after(folded: str, position: int) -> str:
+        """The rest of the clause from `position` on."""
+        end = re.search(r"[,;:.!?\n()]", folded[position:])
+        return folded[position:position + (end.start() if end else len(folded) - position)]
 
     def _hypothetical(self, folded: str, start: int) -> bool:
         return bool(HYPOTHETICAL.search(self._clause(folded, start)))
@@ -818,6 +867,10 @@ class SituationReader:
                     continue  # « jamais eu d'impayés, mais je viens de perdre mon emploi »: the affirmed one wins
                 if earlier is not None:
                     facts.remove(earlier)
+                clause_before = self._clause(folded, match.start())[:len(self._clause(folded, match.start())) -
+                                                                     len(self._clause_after(folded, match.start()))]
+                if HYPOTHETICAL.search(clause_before) or RULE_QUESTION.search(self._clause(folded, match.start())):
+                    continue  # « c'est quoi un NUD ? », « Visale couvre combien de mois d'impayés ? »: nothing stated
                 if name in ("evenement_difficulte", "urgence") and IF_CLAUSE.search(folded[max(0, match.start() - 20):match.start()]):
                     continue  # « visale couvre quoi si jpaye plus mon loyer »: a case, not the person's
                 if name == "evenement_difficulte" and HOUSEHOLD_EVENT.match(match.group(0)):
@@ -946,7 +999,8 @@ class SituationReader:
             if PREVIOUS_CUE.search(before[-30:]):
                 previous.append(found_commune)
                 continue
-            if NOT_HOME_CUE.search(before) or self._hypothetical(folded, found_commune[0]):
+            if NOT_HOME_CUE.search(before) or WORKPLACE_CUE.search(re.split(r"[;.!?:()\n,]", before)[-1]) \
+                    or self._hypothetical(folded, found_commune[0]):
                 continue
             if LIVES_NOW.search(before[-30:]):
                 living.append(found_commune)

@@ -94,6 +94,28 @@ def read(text, staff=False):
     ("je ne paie plus mon loyer", {"personne": {"evenement_difficulte": True}}),
     ("je n'ai jamais eu d'impayés", {"personne": {"evenement_difficulte": False}}),
     ("on n'est plus ensemble", {"menage": {"en_couple": False}, "personne": {"evenement_difficulte": True}}),
+    # the cue right before an amount is that amount's (« net 1 450, brut 1 880 »); a yearly word before it
+    ("paie nette 1 450, brute 1 880", {"personne": {"revenu_mensuel_net": 1450, "salaire_brut_mensuel": 1880}}),
+    ("mon salaire annuel brut est de 30 000 €", {"personne": {"salaire_brut_mensuel": 2500}}),
+    # the couple's income together is nobody's own
+    ("on touche 3100 a nous deux", {}),
+    # a département number is no age; a corrected age is the one kept; three ages of three people are nobody's
+    ("j'habite dans le 59 a Roubaix, j'ai 31 ans", {"personne": {"age": 31}, "menage": {"commune": "Roubaix"}}),
+    ("pas 23, 24 ans", {"personne": {"age": 24}}),
+    ("nous sommes 3 amis de 19, 20 et 21 ans", {}),
+    # a relative one writes for is the person; a pronoun with no one else spoken of is not a partner
+    ("c'est pour ma fille, elle a 19 ans et elle est en alternance",
+     {"personne": {"age": 19, "situation_pro": "alternant"}}),
+    ("mon CDD, il finit en mars, 1400 net", {"personne": {"situation_pro": "salarie", "type_contrat": "cdd",
+                                                          "revenu_mensuel_net": 1400}}),
+    ("période d'essai finie depuis longtemps", {"personne": {"periode_essai": False}}),
+    # a commune named for the workplace or a weather question is not the dwelling's
+    ("apprentie dans une pharmacie de 8 salariés à Vannes", {"personne": {"situation_pro": "alternant",
+                                                                          "secteur_employeur": "prive",
+                                                                          "taille_entreprise": 8}}),
+    ("quel temps fera-t-il demain à Nantes ?", {}),
+    # a question about a word or a rule states nothing
+    ("que veut dire NUD ?", {}),
 ])
 def test_facts_stated_in_a_message(text, expected):
     assert read(text) == expected
