@@ -120,6 +120,10 @@ WEAK_ROLE_CUES: Sequence[Tuple[str, re.Pattern]] = (
 PARTNER_AMOUNTS = ("revenu_mensuel_net", "salaire_brut_mensuel")
 PLURAL_EARNERS = re.compile(r"(?<![\w'])(?:on|nous|ils|elles)\s+(?:gagne|gagnons|gagnent|touche|touchons|touchent|fait|faisons)"
                             r"(?:\s+\w+)?\s*$")
+# A contract named right before a bare amount (« cdi 1700 », « en intérim 1 500 »).
+CONTRACT_BEFORE = re.compile(r"(?<![\w])(?:cdi|cdd|interim|alternance|apprentissage|contrat pro)(?: (?:confirme|a temps plein|"
+                             r"a temps partiel|a mi-temps))?\s*:?\s*$")
+HOUSING_WORDS = re.compile(r"(?<![\w])(?:loyer|loyers|cc|hc|apl|caf|t\d|f\d|studio|appart\w*|caution|depot|dette|retard)(?![\w])")
 # An income of the couple or household together (« 2 700 à deux », « 1 900 € pour nous deux »).
 COMBINED = re.compile(r"\s*(?:€|e|euros?)?\s*(?:net|nets|brut|bruts)?\s*(?:par mois\s*)?(?:a (?:deux|2)|a nous (?:deux|2)|pour (?:nous )?(?:deux|2)|"
                       r"ensemble|en tout pour (?:nous )?(?:deux|2)|pour le couple|pour le foyer|du foyer|du couple|du menage)(?![\w])")
@@ -676,6 +680,8 @@ class SituationReader:
                 if role in PARTNER_AMOUNTS and re.fullmatch(r"\s*(?:€|e|euros?|net)?\s*(?:et|,|/)\s*", folded[first.end():match.start()]) \
                         and PLURAL_EARNERS.search(folded[max(0, first.start() - 30):first.start()]):
                     subject = CONJOINT  # « on gagne 3000 et 1200 »: the first the person's, the second the partner's
+            if role is None and value >= 300 and value < 10000:
+                role, confidence = self._income_after_job(folded, match)
             if role is None:
                 continue
             if role.startswith("_"):
@@ -697,6 +703,23 @@ class SituationReader:
                 confidence = min(confidence, WEAK)
             add(role, value, match.start(), confidence, subject=subject, span=match.span(1))
             previous_role = role
+
+    @staticmethod
+    def _income_after_job(folded: str, match) -> Tuple[Optional[str], float]:
+        """A bare amount right after a contract (« cdi 1700 », « en intérim 1 500 ») is what the person earns;
+        one standing alone in its clause after a job described (« CDI dans une banque, 2 400 ; moi… ») most
+        likely too, to be confirmed."""
+        before = folded[max(0, match.start() - 40):match.start()]
+        if CONTRACT_BEFORE.search(before):
+            return "revenu_mensuel_net", SURE
+        clause_start = max([m.end() for m in re.finditer(r"[,;:.!?\n()]", before)] or [0])
+        alone = not re.search(r"[\w]", before[clause_start:].replace("moi", "").replace("lui", "").replace("elle", ""))
+        sentence = re.split(r"[.;!?\n]", folded[:match.start()])[-1]
+        after = re.split(r"[,;:.!?\n()]", folded[match.end():match.end() + 30])[0]
+        if alone and not re.search(r"[\w]", re.sub(r"(?<![\w])(?:pour (?:moi|lui|elle)|chacun)(?![\w])", "", after)) \
+                and JOB_CONTEXT.search(sentence) and not HOUSING_WORDS.search(sentence[-60:]):
+            return "revenu_mensuel_net", WEAK
+        return None, SURE
 
     @staticmethod
     def _cue_near(folded: str, match, role: str) -> bool:
@@ -1049,7 +1072,7 @@ class SituationReader:
             facts.append(ReadFact(MENAGE, "en_couple", False, SURE, (COUPLE_FALSE.search(folded) or breakup).start()))
         elif couple_described:  # « la famille D. : monsieur …, madame … »
             facts.append(ReadFact(MENAGE, "en_couple", True, SURE, couple_described.start()))
-        elif partner and not re.search(r"coloc", partner.group(0)) and not re.search(
+        elif partner and not re.search(r"coloc|pote|titulaire", partner.group(0)) and not re.search(
                 r"(?:mon|ma|son|sa) ex(?![\w])|ex-(?:mari|femme|conjoint|compagn)", folded) and not COUPLE_FALSE.search(folded):
             facts.append(ReadFact(MENAGE, "en_couple", True, SURE, partner.start()))
         elif COUPLE_TRUE.search(folded) and not self._negated(folded, COUPLE_TRUE.search(folded).start()):

@@ -116,6 +116,11 @@ def read(text, staff=False):
     ("quel temps fera-t-il demain à Nantes ?", {}),
     # a question about a word or a rule states nothing
     ("que veut dire NUD ?", {}),
+    # a bare amount right after a contract is the earnings of whoever holds it
+    ("moi 26a en cdd 1450, mon pote 28a interim 1700, on sera 2 sur le bail",
+     {"personne": {"age": 26, "situation_pro": "salarie", "type_contrat": "cdd", "revenu_mensuel_net": 1450},
+      "conjoint": {"age": 28, "situation_pro": "salarie", "type_contrat": "interim", "revenu_mensuel_net": 1700},
+      "menage": {"nb_titulaires_bail": 2}}),
 ])
 def test_facts_stated_in_a_message(text, expected):
     assert read(text) == expected
