@@ -32,7 +32,7 @@ MONTHS_FR = {"janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin"
              "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
              # as SMS write them (« le 15 oct »); « mars » and « mai » have no shorter form
              "janv": 1, "fev": 2, "fevr": 2, "avr": 4, "juil": 7, "sept": 9, "oct": 10, "nov": 11, "dec": 12}
-NEGATION = re.compile(r"(?<![\w'])(?:pas|plus|jamais|aucun|aucune|sans|ni|non|n'|ne|pa)(?![\w'])")
+NEGATION = re.compile(r"(?<![\w'])(?:pas|plus|jamais|aucun|aucune|sans|ni|non|n'|ne|pa|rien a voir)(?![\w'])")
 UNKNOWING = re.compile(r"(?<![\w'])(?:(?:je |j')?(?:ne )?(?:sais|sait|savons|savent) (?:pas|plus)|jsp|"
                        r"aucune idee|pas sur|pas sure|j'ignore|je ne suis pas sur|je suis pas sur|"
                        r"je ne sais pas|on ne sait pas|on sait pas)(?![\w'])")
@@ -120,6 +120,15 @@ WEAK_ROLE_CUES: Sequence[Tuple[str, re.Pattern]] = (
 PARTNER_AMOUNTS = ("revenu_mensuel_net", "salaire_brut_mensuel")
 PLURAL_EARNERS = re.compile(r"(?<![\w'])(?:on|nous|ils|elles)\s+(?:gagne|gagnons|gagnent|touche|touchons|touchent|fait|faisons)"
                             r"(?:\s+\w+)?\s*$")
+# What a date starts: the lease or the work-study contract (« mon bail commence le 1er janvier et mon contrat
+# d'apprentissage le 1er février »), the last of the two words before the date.
+START_OF = re.compile(r"(?<![\w])(bail|contrat|alternance|apprentissage|professionnalisation)(?![\w])(?!.*(?<![\w])(?:bail|contrat|"
+                      r"alternance|apprentissage|professionnalisation)(?![\w]))\W+(?:(?!et\b|mais\b)[\w']+\W+){0,4}$")
+LEASE_GAP = re.compile(r"(?<![\w])bail\W+(?:[\w']+\W+){0,4}?(\d+(?:[.,]\d+)?) (mois|semaines?) (?:avant|apres) "
+                       r"(?:le |mon |son |sa |ma |leur |l')?(?:debut (?:du |de (?:mon |son |sa )?)?)?(?:contrat|alternance|apprentissage|embauche)")
+# A transfer still to come (« ma boîte me mute en février », « je serai muté début janvier »).
+FUTURE_MUTATION = re.compile(r"(?<![\w])(?:me|le|la|nous|les) mute(?:nt)?(?![\w])|(?:serai|sera|serons|seront|vais etre|va etre|"
+                             r"vont etre) mute|mutation (?:prevue|a venir)|future mutation|(?:va|vais|veut|vont) (?:me |le |la )?muter")
 # A contract named right before a bare amount (« cdi 1700 », « en intérim 1 500 »).
 CONTRACT_BEFORE = re.compile(r"(?<![\w])(?:cdi|cdd|interim|alternance|apprentissage|contrat pro)(?: (?:confirme|a temps plein|"
                              r"a temps partiel|a mi-temps))?\s*:?\s*$")
@@ -171,6 +180,8 @@ BOOLEANS: Sequence[Tuple[str, re.Pattern, bool]] = (
                                      r"(?:le \d|le 1er|en (?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|"
                                      r"novembre|decembre)|lundi|mardi|mercredi|jeudi|vendredi|debut|la semaine prochaine|le mois prochain)|"
                                      r"(?:cdi|cdd) qui (?:commence|debute|demarre) (?:le|en|debut|lundi)"), True),
+    ("mutation_recente", re.compile(r"(?:mutation|mute|mutee) (?:date|remonte|remontait) (?:de |a )?(?:plus d'un an|\d+ ans|"
+                                    r"longtemps)|(?:mute|mutee) il y a (?:plus d'un an|longtemps|\d+ ans)"), False),
     ("mutation_recente", re.compile(r"(?<![\w])(?:mute|mutee|mutes|mutation)(?![\w])"), True),
     ("agent_contractuel", re.compile(r"contractuel|contractuelle|vacataire"), True),
     ("agent_contractuel", re.compile(r"titulaire de la fonction publique|fonctionnaire titulaire|titularise|titularisee|"
@@ -182,7 +193,7 @@ BOOLEANS: Sequence[Tuple[str, re.Pattern, bool]] = (
                                              r"(?:nouveau |nouvel |nouvelle )?(?:poste|job|boulot|travail|emploi|embauche|"
                                              r"mutation|cdi|cdd|alternance)|(?:mon|l') (?:entreprise|employeur|boite) "
                                              r"(?:demenage|a demenage|se delocalise)|nouveau (?:poste|boulot|job|travail)|"
-                                             r"nouveau (?:taff|taf)|nouvel emploi|nouvelle embauche"), True),
+                                             r"nouveau (?:taff|taf)|nouvel emploi|nouvelle embauche|(?:pour|pr) (?:ce|mon|le|un) (?:taf|taff|job|boulot|poste)"), True),
     ("evenement_difficulte", re.compile(r"impaye|impayes|retard(?:s)? de loyer|(?:mois|loyers?) (?:de loyer )?en retard|"
                                         r"mois de retard|dette(?:s)? (?:de loyer|locative)|de dette|expuls|separation|separe|"
                                         r"separee|divorc|perte d'emploi|perdu (?:mon|son|sa|leur) (?:emploi|travail|boulot|cdi|cdd|job|"
@@ -604,7 +615,9 @@ class SituationReader:
             if any(m.start() <= match.start() < m.end() for m, *_ in found):
                 continue
             found.append((match, 1, MONTHS_FR[match.group(1)], int(match.group(2)) if match.group(2) else None))
-        for match, day, month, year in found:
+        starts = {}  # "bail" / "contrat": the date the lease or the work-study contract starts
+        previous = None  # (end, year shift) of the date before
+        for match, day, month, year in sorted(found, key=lambda f: f[0].start()):
             try:
                 date = dt.date(year or today.year, month, min(day, 28 if month == 2 else 30 if month in (4, 6, 9, 11) else 31))
             except ValueError:
@@ -619,23 +632,42 @@ class SituationReader:
                                      before[-60:]), 0)
             future = _last(re.finditer(r"(?:j'|je |j|on |nous |il |elle )(?:vais |va |allons )?(?:emmenage|entre|rentre|"
                                        r"m'installe|s'installe|demenage|commence|debute|signe|arrive)|prochain|bientot|"
-                                       r"promesse|a partir du|a compter du|(?<![\w])(?<!a )(?<!ai )(?<!est )(?<!ont )(?<!avons )(?:commence|debut|debute|demarre|"
+                                       r"promesse|a partir du|a compter du|prevue? (?:le|pour|au|en|debut)|pas encore|(?:me|le|la|nous) mute(?:nt)?|"
+                                       r"(?<![\w])(?<!a )(?<!ai )(?<!est )(?<!ont )(?<!avons )(?:commence|debut|debute|demarre|"
                                        r"commencera|debutera|prend effet)(?: (?:le|au|en|debut|a partir))?\s*$", before[-60:]), 0)
-            if year is None and future > past and date < today:
+            elided = previous is not None and re.fullmatch(r"\s*(?:,|et)\s*(?:[\w']+\s+){0,4}?(?:le\s+|en\s+)?",
+                                                             folded[previous[0]:match.start()])
+            if year is None and elided:  # « le bail démarre le 1er mars et le contrat le 1er mai »: the same tense
+                date = date.replace(year=today.year + previous[1])
+            elif year is None and future > past and date < today:
                 date = date.replace(year=today.year + 1)
             elif year is None and past > future and date > today:
                 date = date.replace(year=today.year - 1)
+            previous = (match.end(), date.year - today.year)
             months = _months_between(date, today) if date <= today else 0.0
+            starting = START_OF.search(before[-45:])
+            if starting:
+                starts.setdefault("bail" if starting.group(1) == "bail" else "contrat", (date, match.start()))
             if re.search(r"jusqu'|fin de|termine|finit|expire|(?:avant|apres) le", before[-25:]) or NOT_TENURE.search(
                     before[-45:]):
                 pass
             elif re.search(r"emmenag|demenag|entre(?:e|es|s)? dans|installe|arrive|dans (?:l'|le |mon )(?:appart|logement)|"
-                           r"locataire|(?<![\w])bail(?![\w])", before[-45:]) and not re.search(
+                           r"locataire|dans les lieux|l'entree", before[-45:]) and not re.search(
                                r"entreprise|employeur|boite|societe|site|agence|usine", before[-60:]):
                 add("mois_depuis_entree_logement", months, match.start())
             elif date <= today and JOB_CONTEXT.search(before[-50:]):
                 add("anciennete_emploi_mois", months, match.start())
             used.append(match.span())
+        if len(starts) == 2:  # « bail au 1er janvier, contrat d'apprentissage au 1er février »: one month apart
+            (lease, _), (contract, position) = starts["bail"], starts["contrat"]
+            gaps = [abs(_months_between(lease, contract.replace(year=contract.year + shift)))
+                    for shift in ((-1, 0, 1) if not re.search(r"20\d\d", folded) else (0,))
+                    if not (contract.month == 2 and contract.day == 29)]
+            add("ecart_bail_contrat_mois", min(gaps), position)  # years unsaid: the two nearest dates
+        for gap in LEASE_GAP.finditer(folded):  # « son bail démarre 2 mois avant son contrat »
+            value = _num(gap.group(1))
+            add("ecart_bail_contrat_mois", round(value / 4.33, 1) if gap.group(2).startswith("semaine") else value,
+                gap.start())
         for pattern, months in RELATIVE:
             for match in pattern.finditer(folded):
                 before = folded[max(0, match.start() - 50):match.start()]
@@ -894,6 +926,8 @@ class SituationReader:
                                                                      len(self._clause_after(folded, match.start()))]
                 if HYPOTHETICAL.search(clause_before) or RULE_QUESTION.search(self._clause(folded, match.start())):
                     continue  # « c'est quoi un NUD ? », « Visale couvre combien de mois d'impayés ? »: nothing stated
+                if name == "mutation_recente" and FUTURE_MUTATION.search(self._clause(folded, match.start())):
+                    continue  # « mon employeur me mute à Lyon en février »: not a transfer of 6 months or less ago
                 if name in ("evenement_difficulte", "urgence") and IF_CLAUSE.search(folded[max(0, match.start() - 20):match.start()]):
                     continue  # « visale couvre quoi si jpaye plus mon loyer »: a case, not the person's
                 if name == "evenement_difficulte" and HOUSEHOLD_EVENT.match(match.group(0)):
@@ -1164,7 +1198,7 @@ class SituationReader:
         return sorted(chosen.values(), key=lambda f: f.start)
 
 
-MOVING = re.compile(r"demenag|je quitte|on quitte|(?:il|elle) quitte|m'install|s'install|(?<![\w])je vis a|je viens de(?! \w+er)|"
+MOVING = re.compile(r"demenag|je quitte|on quitte|(?:il|elle) quitte|(?:je|on|il|elle) pars? de|m'install|s'install|(?<![\w])je vis a|je viens de(?! \w+er)|"
                     r"jviens de|(?<![\w])(?:j'habite|j'habitais|il habite|elle habite)")
 NEW_JOB = re.compile(r"(?<![\w])(?:mute|mutee|mutation|embauche|embauchee|je commence|il commence|elle commence|"
                      r"vais commencer|va commencer|nouveau poste|nouvel emploi|premier emploi)(?![\w])")
@@ -1173,11 +1207,18 @@ NEW_JOB = re.compile(r"(?<![\w])(?:mute|mutee|mutation|embauche|embauchee|je com
 def _moving_for_the_job(facts: List[ReadFact], folded: str) -> List[ReadFact]:
     """A new job or a transfer, and a move away from where the person lives (a distance, the commune left):
     the move is for the job (« muté à Toulouse, je viens de Lille »), unless the message said otherwise."""
-    if any(f.name == "nouvel_emploi_ou_mutation" for f in facts) or not MOVING.search(folded):
-        return facts
+    moving = [m for m in MOVING.finditer(folded)
+              if not re.search(r"(?<![\w])(?:pas|plus|jamais)\W+(?:[\w']+\W+){0,2}$", folded[max(0, m.start() - 25):m.start()])]
+    if any(f.name == "nouvel_emploi_ou_mutation" for f in facts) or not moving:
+        return facts  # « je ne compte pas déménager »: no move
     moved = {f.subject for f in facts if f.name in ("distance_km", "commune_precedente")}
     job = {f.subject for f in facts if (f.name in ("mutation_recente", "promesse_embauche") and f.value is True)}
     start = next((m.start() for m in NEW_JOB.finditer(folded)), None)
+    transfer = next((f for f in facts if f.name == "mutation_recente" and f.value is True), None)
+    if transfer is not None or (start is not None and MUTATION_CONTEXT.search(folded[start:start + 12])):
+        # « muté à Toulouse il y a 2 mois, je déménage là-bas »: a transfer and a move
+        subject = transfer.subject if transfer is not None else PERSONNE
+        return facts + [ReadFact(subject, "nouvel_emploi_ou_mutation", True, INFERRED, start or 0)]
     if not moved or (not job and start is None):
         return facts
     subject = PERSONNE

@@ -121,6 +121,17 @@ def read(text, staff=False):
      {"personne": {"age": 26, "situation_pro": "salarie", "type_contrat": "cdd", "revenu_mensuel_net": 1450},
       "conjoint": {"age": 28, "situation_pro": "salarie", "type_contrat": "interim", "revenu_mensuel_net": 1700},
       "menage": {"nb_titulaires_bail": 2}}),
+    # the lease and the work-study contract each dated: the gap between them; a gap said in months
+    ("mon bail démarre le 1er mars et mon contrat de professionnalisation le 1er mai",
+     {"personne": {"ecart_bail_contrat_mois": 2.0}}),
+    ("le bail a commencé 6 semaines après mon contrat", {"personne": {"ecart_bail_contrat_mois": 1.4}}),
+    # a move-in still to come is 0 months in the dwelling, not last year's date
+    ("pas encore dans les lieux, l'entrée est prévue le 20 janvier", {"menage": {"mois_depuis_entree_logement": 0.0}}),
+    # a transfer to come is not a recent one, but the move is for the job; an old one is not recent
+    ("mon employeur me mute à Rennes en mars, je dois déménager",
+     {"personne": {"situation_pro": "salarie", "nouvel_emploi_ou_mutation": True}}),
+    ("ma mutation remonte à 3 ans", {"personne": {"mutation_recente": False}}),
+    ("je change de ville mais rien à voir avec une mutation", {"personne": {"mutation_recente": False}}),
 ])
 def test_facts_stated_in_a_message(text, expected):
     assert read(text) == expected
