@@ -17,13 +17,14 @@ NLU_GENERATED := data/nlu/generated_knowledge.yml
 PYTHON310 ?= $(shell for c in python3.10 $$(pyenv root 2>/dev/null)/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
 	"$$c" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null && { command -v "$$c" || echo "$$c"; } && break; done)
 
-.PHONY: help install validate generate train run token test test-fast fuzz soak personas quality calibrate bench chromium clean report purge migrate
+.PHONY: help install validate generate train run token test test-fast fuzz soak personas quality calibrate bench chromium clean report purge migrate check-rules
 
 help:
 	@echo "make run       installe, entraîne si besoin et démarre l'assistant (http://localhost:5005)"
 	@echo "make test      toute la suite de tests"
 	@echo "make token     jeton de développement pour le canal staff (SUB=agent@ccas.fr MINUTES=60)"
 	@echo "make validate  vérifie les contenus de knowledge/"
+	@echo "make check-rules compare nos paramètres à ceux d'openfisca-france (wheel téléchargée dans .cache/)"
 	@echo "make train     régénère data/nlu depuis knowledge/ et réentraîne si besoin"
 	@echo "make personas  les personas de bout en bout (REST, staff, SMS), verdicts comparés aux règles officielles"
 	@echo "make quality   mesure la compréhension sur le jeu de test (docs/quality.md)"
@@ -49,6 +50,10 @@ $(STAMP): requirements.lock
 validate: $(STAMP)
 	$(PY) -m bot.cli.validate knowledge
 	$(PY) -m bot.rules knowledge
+
+# The newest openfisca-france release by default; OPENFISCA_VERSION=176.1.8 for one release.
+check-rules: $(STAMP)
+	$(PY) -m bot.cli.check_rules
 
 generate: $(STAMP)
 	@$(PY) -m bot.cli.generate_nlu --knowledge knowledge --out $(NLU_GENERATED)
