@@ -3,7 +3,7 @@
 A case:
     - name: Loyer un euro au-dessus du plafond hors Île-de-France
       aid: visale
-      date: 2025-06-01          # optional: today by default
+      date: 2025-06-01          # required: a case tests the rules of one day, not « today »
       input: {age: 25, loyer_charges_comprises: 1301, ...}
       output:
         status: non_eligible     # eligible | non_eligible | indetermine
@@ -66,7 +66,7 @@ class Expected(Strict):
 class Case(Strict):
     name: str
     aid: str
-    date: Optional[dt.date] = None
+    date: dt.date  # required: an undated case would flip when a parameter changes
     input: Dict[str, Any]
     output: Expected
 
