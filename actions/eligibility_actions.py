@@ -16,16 +16,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import recording
+from actions.answer_actions import answer, answer_typed_choice, typed_choice
 from actions.knowledge_store import knowledge_store
 from bot.answering.audience import PROFESSIONALS, audience_for_channel
-from bot.answering.decision import decide
-from bot.answering.render import render_decision
 from bot.answering.routing import as_question, firm_faq_question
 from bot.dialogue.conversation import (SCREENING, TARGETS, check_turn, model_alarm_is_an_answer, restart_is_an_answer,
                                        verdict_replies)
 from bot.dialogue.turn import CheckState, button_answer
 from bot.eligibility.aids import detect_aid
 from bot.eligibility.replies import AID_ENTITY, ANSWER_ENTITY, why_reply
+from bot.nlu.context import TOPIC_SLOT, topic
 from bot.nlu.normalize import fold
 from bot.rules import UnknownFact, load_rules
 from bot.rules.ruleset import default_knowledge_dir
@@ -112,6 +112,13 @@ def _button(message: dict):
     return None
 
 
+def topic_aid(tracker: Tracker) -> Optional[str]:
+    """The aid of the last FAQ answer (the `sujet` slot, bot/nlu/context.py), if it has one."""
+    value = tracker.get_slot(TOPIC_SLOT)
+    aid = value.get("aide") if isinstance(value, dict) else None
+    return aid if aid in TARGETS else None
+
+
 def _aid_named(message: dict, text: str) -> Optional[str]:
     for entity in message.get("entities") or []:
         if entity.get("entity") == AID_ENTITY and entity.get("value") in TARGETS:
@@ -139,6 +146,17 @@ class ValidateEligibiliteForm(FormValidationAction):
         base, rules = knowledge_store().current(), load_rules()
         text = message.get("text") or ""
         aid = _aid_named(message, text)
+        if state.target is None and not state.asking and aid is None:
+            choice = typed_choice(tracker)  # « 1 », « le deuxième », « oui » to the buttons of the last answer
+            if choice is not None and choice[0] == "eligibilite" and choice[1].get(AID_ENTITY) in TARGETS:
+                aid = choice[1][AID_ENTITY]
+            elif choice is not None:
+                dispatcher.messages.clear()
+                events = await answer_typed_choice(dispatcher, tracker, choice)
+                if events is not None:
+                    return [*events, ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
+            elif intent == "eligibilite":
+                aid = topic_aid(tracker)  # « je peux vérifier si j'y ai droit ? » after an answer on Visale
         reader = current_reader(default_knowledge_dir())
         result = check_turn(text, intent, _button(message), aid, situation, state, base, rules, reader, _derive,
                             staff=staff_channel(tracker), back_from_digression=back, today=dt.date.today())
@@ -148,11 +166,13 @@ class ValidateEligibiliteForm(FormValidationAction):
                 and (intent == "informer" or (intent == "eligibilite" and self._firm_question(tracker, base)))):
             # « 17 x 23 ? » looked like an answer, « passez-moi un conseiller » like a check: answer them as
             # questions instead of starting a check.
-            self._answer_as_question(dispatcher, tracker, base)
-            return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
+            events = await self._answer_as_question(dispatcher, tracker)
+            return [*events, ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
         for reply in result.replies:
             _say(dispatcher, reply)
-        return [SlotSet(SITUATION_SLOT, result.situation.as_dict()), SlotSet(AID_SLOT, result.state.target),
+        started = [SlotSet(TOPIC_SLOT, topic(None, result.state.target, text))] if (
+            result.state.target in TARGETS and result.state.target != state.target) else []  # read questions asked in it
+        return [*started, SlotSet(SITUATION_SLOT, result.situation.as_dict()), SlotSet(AID_SLOT, result.state.target),
                 SlotSet(CHECK_SLOT, result.state.as_dict()),
                 SlotSet(REQUESTED_SLOT, None if result.complete else QUESTION)]
 
@@ -162,16 +182,14 @@ class ValidateEligibiliteForm(FormValidationAction):
                                  base.checks_by_entry())
 
     @staticmethod
-    def _answer_as_question(dispatcher, tracker: Tracker, base) -> None:
+    async def _answer_as_question(dispatcher, tracker: Tracker) -> List[EventType]:
         dispatcher.messages.clear()
-        answer_as_question(dispatcher, tracker, base)
+        return await answer_as_question(dispatcher, tracker)
 
 
-def answer_as_question(dispatcher: CollectingDispatcher, tracker: Tracker, base) -> None:
-    """Answer the last message as a FAQ question, whatever intent the classifier gave it."""
-    parse = as_question(tracker.latest_message or {})
-    audience = audience_for_channel(tracker.get_latest_input_channel() or "")
-    _say(dispatcher, render_decision(decide(parse, base.thresholds, base.entries.keys()), base, audience))
+async def answer_as_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """Answer the last message as a FAQ question, whatever intent the classifier gave it (its topic is kept)."""
+    return await answer(dispatcher, tracker, as_question(tracker.latest_message or {}))
 
 
 # « pourquoi ? », « pk ? », « pourquoi vous demandez ça ? »: about the question asked; « pourquoi mon dossier
@@ -220,7 +238,7 @@ class ActionExplainQuestion(Action):
             if text.startswith("/") or WHY_THE_QUESTION.match(text):
                 dispatcher.utter_message(text=messages.nothing_asked)
             else:  # « pourquoi mon dossier est refusé ? » outside a check: a question to answer
-                answer_as_question(dispatcher, tracker, base)
+                return await answer_as_question(dispatcher, tracker)
             return []
         state = check_of(tracker)
         if not state.asking:

@@ -5,7 +5,7 @@ conversation id), only for an answer given in this conversation, once (`feedback
 """
 
 import logging
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -23,31 +23,37 @@ class ActionFeedback(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         message = tracker.latest_message or {}
-        given = feedback.read(message.get("entities") or [], message.get("text"),
-                              feedback.last_offered_target(tracker.events))
-        channel = tracker.get_latest_input_channel()
-        if given.note is None or not given.target:
-            dispatcher.utter_message(text=feedback.THANKS)
-            return []
-        if not feedback.accepted(tracker.events, given):
-            # Not an answer given in this conversation, or already rated: thanked, not recorded.
-            log_event(logger, logging.WARNING, "feedback.refused", note=given.note, channel=channel,
-                      reason_given=given.reason is not None)
-            dispatcher.utter_message(text=feedback.THANKS_REASON if given.reason else feedback.THANKS)
-            return []
-        if given.note == "+":
-            await repository.record_feedback(given.target, 1, channel)
-            dispatcher.utter_message(text=feedback.THANKS)
-        elif given.reason is None:
-            ref = await repository.record_feedback(given.target, -1, channel)
-            dispatcher.utter_message(text=feedback.ASK_REASON, buttons=feedback.reason_buttons(given.target, ref))
-        else:
-            if given.ref is not None:  # completes the 👎 row (once; a second click changes nothing)
-                await repository.set_feedback_reason(given.ref, given.target, given.reason)
-            else:  # the 👎 itself could not be recorded: record both now
-                await repository.run_safely("record_feedback", lambda: repository.default_repository()
-                                            .record_feedback(given.target, -1, channel, given.reason))
-            dispatcher.utter_message(text=feedback.THANKS_REASON)
-        log_event(logger, logging.INFO, "feedback.received", target=given.target, note=given.note,
-                  reason=given.reason, channel=channel)
+        await give_feedback(dispatcher, tracker, message.get("entities") or [], message.get("text"))
         return []
+
+
+async def give_feedback(dispatcher: CollectingDispatcher, tracker: Tracker, entities: List[Dict[Text, Any]],
+                        text: Optional[str]) -> None:
+    """Record the 👍 / 👎 (or its reason) that `entities` carry — a button's, or those of a typed « oui » /
+    « non » to the feedback buttons (actions/answer_actions.py) — and thank the user."""
+    given = feedback.read(entities, text, feedback.last_offered_target(tracker.events))
+    channel = tracker.get_latest_input_channel()
+    if given.note is None or not given.target:
+        dispatcher.utter_message(text=feedback.THANKS)
+        return
+    if not feedback.accepted(tracker.events, given):
+        # Not an answer given in this conversation, or already rated: thanked, not recorded.
+        log_event(logger, logging.WARNING, "feedback.refused", note=given.note, channel=channel,
+                  reason_given=given.reason is not None)
+        dispatcher.utter_message(text=feedback.THANKS_REASON if given.reason else feedback.THANKS)
+        return
+    if given.note == "+":
+        await repository.record_feedback(given.target, 1, channel)
+        dispatcher.utter_message(text=feedback.THANKS)
+    elif given.reason is None:
+        ref = await repository.record_feedback(given.target, -1, channel)
+        dispatcher.utter_message(text=feedback.ASK_REASON, buttons=feedback.reason_buttons(given.target, ref))
+    else:
+        if given.ref is not None:  # completes the 👎 row (once; a second click changes nothing)
+            await repository.set_feedback_reason(given.ref, given.target, given.reason)
+        else:  # the 👎 itself could not be recorded: record both now
+            await repository.run_safely("record_feedback", lambda: repository.default_repository()
+                                        .record_feedback(given.target, -1, channel, given.reason))
+        dispatcher.utter_message(text=feedback.THANKS_REASON)
+    log_event(logger, logging.INFO, "feedback.received", target=given.target, note=given.note,
+              reason=given.reason, channel=channel)

@@ -40,8 +40,12 @@ def _form_active(tracker: Tracker) -> bool:
 
 
 def offer_feedback(dispatcher: CollectingDispatcher, tracker: Tracker, target: str) -> None:
-    """The 👍 / 👎 message, on the channels that offer it, not in the middle of a form."""
+    """The 👍 / 👎 message, on the channels that offer it, not in the middle of a form, and once per topic
+    (an aid, or an entry about no aid) in a conversation."""
     if not feedback.offered_on(_channel(tracker)) or _form_active(tracker):
+        return
+    topic = _feedback_topic(target)
+    if any(_feedback_topic(t) == topic for t in feedback.offered_targets(tracker.events)):
         return
     question, buttons = feedback.offer(target)
     dispatcher.utter_message(text=question, buttons=buttons)
@@ -62,7 +66,8 @@ def _previous_topic(tracker: Tracker) -> str:
     return "general"
 
 
-async def after_answer(dispatcher: CollectingDispatcher, tracker: Tracker, decision: Any) -> None:
+async def after_answer(dispatcher: CollectingDispatcher, tracker: Tracker, decision: Any,
+                       parse: Optional[dict] = None) -> None:
     """After action_answer_knowledge: record a fallback, a clarification, a low-confidence answer or
     the catch-all out-of-scope answer (redacted text), a referral when the user asked for a person, and offer feedback after a FAQ answer."""
     try:
@@ -80,13 +85,27 @@ async def after_answer(dispatcher: CollectingDispatcher, tracker: Tracker, decis
         entry_id = decision.entry_id
         if entry_id in REFERRAL_ENTRIES:
             await repository.record_referral("conseiller", _previous_topic(tracker), channel)
-        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
-        chosen = any(e.get("entity") == "answer_id" for e in (tracker.latest_message or {}).get("entities") or [])
+        parse = parse if parse is not None else (tracker.latest_message or {})
+        intent = (parse.get("intent") or {}).get("name")
+        chosen = any(e.get("entity") == "answer_id" for e in parse.get("entities") or [])
         if intent in RETRIEVAL_INTENTS or chosen:
             if entry_id and not entry_id.startswith("_") and _is_faq(entry_id):
                 offer_feedback(dispatcher, tracker, entry_id)
     except Exception as exc:  # never break the reply
         log_event(logger, logging.ERROR, "recording.failed", step="after_answer", error=error_summary(exc))
+
+
+def _feedback_topic(target: str) -> str:
+    """The aid a feedback target is about (`eligibilite:<aid>`, or an entry about that aid), else the target."""
+    if target.startswith(feedback.ELIGIBILITY_PREFIX):
+        return target[len(feedback.ELIGIBILITY_PREFIX):]
+    try:
+        from actions.knowledge_store import knowledge_store
+        from bot.answering.render import topic_of
+        entry = knowledge_store().current().entries.get(target)
+    except Exception:
+        return target
+    return (topic_of(entry) if entry is not None else None) or target
 
 
 def _is_faq(entry_id: str) -> bool:

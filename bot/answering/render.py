@@ -8,7 +8,7 @@ from typing import Dict, List, Optional, Sequence
 from bot.answering.audience import PROFESSIONALS
 from bot.answering.decision import CHOICE_ENTITY, NONE_OF_THESE, Decision
 from bot.knowledge.base import KnowledgeBase
-from bot.knowledge.schema import Entry
+from bot.knowledge.schema import ELIGIBILITY_AIDS, Entry
 
 
 @dataclass(frozen=True)
@@ -49,11 +49,20 @@ def source_line(entry: Entry, base: KnowledgeBase) -> str:
     return f"{messages.source} : " + " ; ".join(parts) + f" ({messages.reviewed} {reviewed})"
 
 
+def topic_of(entry: Entry) -> Optional[str]:
+    """The aid an entry is about (the one whose check it offers, or the one its title names), or None."""
+    from bot.eligibility.aids import detect_aid  # the aids' words; imported here to keep answering light
+    aid = entry.check or detect_aid(entry.title)
+    return aid if aid in ELIGIBILITY_AIDS else None
+
+
 def render_entry(entry: Entry, base: KnowledgeBase, audience: str, day: Optional[dt.date] = None,
-                 alternatives: Sequence[str] = ()) -> Reply:
+                 alternatives: Sequence[str] = (), in_context: bool = False) -> Reply:
     """The answer of one entry for this audience, with its sources; close alternatives and related
-    entries as buttons."""
+    entries as buttons. `in_context`: chosen with the help of the previous answer, so it names its topic."""
     text = with_parameters(entry.text_on(day or dt.date.today(), audience) or base.messages.fallback, day)
+    if in_context:
+        text = f"{base.messages.context_topic.format(sujet=entry.title)} {text}"
     if entry.intent == "faq":
         line = source_line(entry, base)
         if line:
@@ -69,9 +78,9 @@ def render_entry(entry: Entry, base: KnowledgeBase, audience: str, day: Optional
 
 
 def render_decision(decision: Decision, base: KnowledgeBase, audience: str,
-                    day: Optional[dt.date] = None) -> Reply:
+                    day: Optional[dt.date] = None, in_context: bool = False) -> Reply:
     if decision.kind == "answer":
-        return render_entry(base.entries[decision.entry_id], base, audience, day, decision.alternatives)
+        return render_entry(base.entries[decision.entry_id], base, audience, day, decision.alternatives, in_context)
     if decision.kind == "clarify":
         buttons = [{"title": base.entries[i].title, "payload": choice_payload(i)} for i in decision.entry_ids]
         buttons.append({"title": base.messages.clarify_none, "payload": choice_payload(NONE_OF_THESE)})

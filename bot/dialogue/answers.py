@@ -5,6 +5,7 @@ or a few words of it. A number that carries another unit (« 3000 € » to « c
 is not an answer. Values are raw: the facts catalogue validates them (ranges, types) afterwards.
 """
 
+import json
 import re
 from typing import Any, List, Optional, Sequence, Tuple
 
@@ -37,8 +38,23 @@ def is_unknown(text: str) -> bool:
     return bool(UNKNOWN_ANSWER.search(folded) or UNKNOWN_ANYWHERE.search(folded))
 
 
+YES_NO_TITLE = {True: re.compile(r"(?<![\w])oui(?![\w])"), False: re.compile(r"(?<![\w])non(?![\w])")}
+
+
+def _yes_no_option(text: str, folded: str, options: Sequence[Tuple[str, Any]]) -> Optional[Any]:
+    """« oui », « non », « ok » (one or two words) to buttons titled « … Oui » / « … Non »."""
+    if len(folded.split()) > 2 or re.search(r"\d", folded):
+        return None
+    said = extract(text or "").yes_no
+    if said is None:
+        return None
+    matching = [value for title, value in options if YES_NO_TITLE[said].search(plain(title))]
+    return matching[0] if len(matching) == 1 else None
+
+
 def option_chosen(text: str, options: Sequence[Tuple[str, Any]]) -> Optional[Any]:
-    """The value of the option a typed reply picks (« 2 », « le deuxième », the title), or None."""
+    """The value of the option a typed reply picks (« 2 », « le deuxième », the title, « oui » / « non » to
+    buttons so titled), or None."""
     if not options:
         return None
     folded = plain(text or "").strip(" .!?")
@@ -51,7 +67,19 @@ def option_chosen(text: str, options: Sequence[Tuple[str, Any]]) -> Optional[Any
     for title, value in options:
         if plain(title).strip(" .!?") == folded:
             return value
-    return None
+    return _yes_no_option(text, folded, options)
+
+
+def payload_parts(payload: Any) -> Optional[Tuple[str, dict]]:
+    """(intent, entities) of a button payload `/intent{"entity": value}`, or None when it is not one."""
+    match = re.fullmatch(r"/(\w+)(\{.*\})?", payload or "", re.S) if isinstance(payload, str) else None
+    if not match:
+        return None
+    try:
+        entities = json.loads(match.group(2) or "{}")
+    except ValueError:
+        return None
+    return (match.group(1), entities) if isinstance(entities, dict) else None
 
 
 def _choice(fact, text: str, lexicon: Optional[Lexicon]) -> Optional[str]:

@@ -210,6 +210,8 @@ class Messages(Strict):
     welcome: str
     privacy: str  # sent on first contact on the messaging channels and shown by the staff widget
     numbered_choices: str = "Répondez par le numéro de votre choix :"  # SMS: buttons become numbered choices
+    # Before an answer chosen with the help of the previous one (a follow-up, bot/nlu/context.py): {sujet} = its title
+    context_topic: str = "À propos de « {sujet} » :"
     # Sent by the channels themselves (bot/channels/limits.py), without reaching Rasa:
     too_long: str = ("Votre message est trop long pour moi ({max} caractères au plus). "
                      "Pouvez-vous poser votre question en quelques phrases ?")  # {max}: the limit

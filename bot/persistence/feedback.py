@@ -141,6 +141,17 @@ def last_offered_target(events: Iterable[Dict[str, Any]]) -> Optional[str]:
     return None
 
 
+def offered_targets(events: Iterable[Dict[str, Any]]) -> List[str]:
+    """The targets of every 👍 / 👎 offer the bot made in the conversation (events as rasa_sdk dicts)."""
+    targets = []
+    for event in events:
+        for button in _buttons(event):
+            data = _payload_data(button.get("payload"))
+            if data is not None and REASON not in data and isinstance(data.get(TARGET), str):
+                targets.append(data[TARGET])
+    return list(dict.fromkeys(targets))
+
+
 def _buttons(event: Dict[str, Any]) -> List[Dict[str, Any]]:
     if event.get("event") != "bot":
         return []

@@ -25,6 +25,7 @@ from rasa.nlu.constants import (
 )
 from rasa.shared.nlu.constants import (
     INTENT,
+    INTENT_RANKING_KEY,
     INTENT_RESPONSE_KEY,
     METADATA,
     METADATA_INTENT,
@@ -34,6 +35,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu import context
 from bot.nlu.training_data import ANSWER_KEY
 from bot.nlu.selector import LinearSelector
 
@@ -85,15 +87,27 @@ class LinearResponseSelector(GraphComponent):
             joblib.dump(payload, directory / MODEL_FILE)
         return self._resource
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: List[Message], tracker: Optional[Any] = None) -> List[Message]:
+        """Rank every entry for each message; after an answer, also in the context of the question it
+        answered (the `sujet` slot of the conversation's tracker, bot/nlu/context.py)."""
         if self._selector is None:
             return messages
+        topic = tracker.get_slot(context.TOPIC_SLOT) if tracker is not None else None
+        previous = context.previous_question(topic)
+        length = int(self._config["ranking_length"])
         for message in messages:
             text = message.get(TEXT) or ""
+            ranked = self._selector.rank(text, length)
+            if previous and not text.startswith("/"):
+                alone = ranked
+                ranked = context.combine(alone, self._selector.rank(context.with_context(previous, text), length),
+                                         length, len(self._selector.labels))
+                changed = ranked[0][0] != alone[0][0]
+                message.set(context.CONTEXT_KEY, context.context_of(topic, changed), add_to_output=True)
+                self._follow_intent(message, ranked[0])
             ranking = [
                 {INTENT_RESPONSE_KEY: label, PREDICTED_CONFIDENCE_KEY: confidence, "id": index}
-                for index, (label, confidence) in enumerate(
-                    self._selector.rank(text, int(self._config["ranking_length"])))
+                for index, (label, confidence) in enumerate(ranked)
             ]
             best = ranking[0]
             key = best[INTENT_RESPONSE_KEY]
@@ -110,6 +124,22 @@ class LinearResponseSelector(GraphComponent):
                 },
             }, add_to_output=True)
         return messages
+
+    def _follow_intent(self, message: Message, best: tuple) -> None:
+        """A follow-up read in context is a question of the retrieval intent of its best entry, as sure as that
+        entry: « et les délais ? » is no longer a hesitant message for the fallback classifier."""
+        intent = message.get(INTENT) or {}
+        label, confidence = best
+        retrieval = label.split("/", 1)[0]
+        if intent.get("name") not in self._retrieval_intents or confidence <= (intent.get(PREDICTED_CONFIDENCE_KEY) or 0):
+            return
+        chosen = {"name": retrieval, PREDICTED_CONFIDENCE_KEY: confidence}
+        others = [dict(i) for i in message.get(INTENT_RANKING_KEY) or [] if i.get("name") != retrieval]
+        rest = sum(i.get(PREDICTED_CONFIDENCE_KEY) or 0 for i in others) or 1.0
+        for other in others:
+            other[PREDICTED_CONFIDENCE_KEY] = (other.get(PREDICTED_CONFIDENCE_KEY) or 0) * (1 - confidence) / rest
+        message.set(INTENT, chosen, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [chosen] + others, add_to_output=True)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
