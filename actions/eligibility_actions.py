@@ -19,6 +19,7 @@ from actions import recording
 from actions.answer_actions import answer, answer_typed_choice, typed_choice
 from actions.knowledge_store import knowledge_store
 from bot.answering.audience import PROFESSIONALS, audience_for_channel
+from bot.answering.render import sms_of
 from bot.answering.routing import as_question, firm_faq_question
 from bot.dialogue.conversation import (SCREENING, TARGETS, check_turn, model_alarm_is_an_answer, restart_is_an_answer,
                                        verdict_replies)
@@ -69,7 +70,8 @@ def staff_channel(tracker: Tracker) -> bool:
 
 
 def _say(dispatcher: CollectingDispatcher, reply) -> None:
-    dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None)
+    dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None,
+                             **sms_of(reply))
 
 
 def _answered_by_another_action(tracker: Tracker) -> bool:

@@ -15,6 +15,15 @@ from bot.knowledge.schema import ELIGIBILITY_AIDS, Entry
 class Reply:
     text: str
     buttons: List[Dict[str, str]] = field(default_factory=list)
+    sms: str = ""  # the entry's short SMS text with its source line, sent instead of `text` by SMS
+
+
+SMS_KEY = "sms"  # the bot message's field carrying `Reply.sms` to the SMS channel (bot/channels/twilio.py)
+
+
+def sms_of(reply: Reply) -> Dict[str, str]:
+    """The extra field of a bot message carrying its SMS version, when it has one."""
+    return {SMS_KEY: reply.sms} if reply.sms else {}
 
 
 REFERRAL_PAYLOAD = "/saisine"  # « Préparer la saisine du service d'accompagnement » (staff channel)
@@ -63,10 +72,12 @@ def render_entry(entry: Entry, base: KnowledgeBase, audience: str, day: Optional
     text = with_parameters(entry.text_on(day or dt.date.today(), audience) or base.messages.fallback, day)
     if in_context:
         text = f"{base.messages.context_topic.format(sujet=entry.title)} {text}"
+    sms = with_parameters(entry.sms, day) if entry.sms else ""
     if entry.intent == "faq":
         line = source_line(entry, base)
         if line:
             text = f"{text.rstrip()}\n\n{line}"
+            sms = f"{sms}\n\n{line}" if sms else ""
     targets = [t for t in dict.fromkeys([*alternatives, *entry.see_also]) if t in base.entries and t != entry.id]
     buttons = [{"title": base.entries[t].title, "payload": choice_payload(t)} for t in targets]
     if entry.check:
@@ -74,7 +85,7 @@ def render_entry(entry: Entry, base: KnowledgeBase, audience: str, day: Optional
                            "payload": "/eligibilite" + json.dumps({"aide": entry.check})})
     if audience == PROFESSIONALS and entry.id == base.dialogue.saisine.entree:
         buttons.insert(0, referral_button(base))
-    return Reply(text.strip(), buttons)
+    return Reply(text.strip(), buttons, sms)
 
 
 def render_decision(decision: Decision, base: KnowledgeBase, audience: str,

@@ -267,11 +267,13 @@ def payload_from_callback(data: str, buttons: Iterable[Dict[str, str]]) -> Optio
 
 def comparable(text: str) -> str:
     """Channel-independent form of a bot text (markdown, Telegram HTML or SMS parts): links written
-    out as in SMS, marks and SMS part markers removed, whitespace collapsed, lower case."""
+    out as in SMS, marks and SMS part markers removed, characters as in an SMS (GSM-7), whitespace
+    collapsed, lower case."""
+    from bot.channels.sms import to_gsm  # sms builds on this module
     text = re.sub(r'<a href="([^"]*)">(.*?)</a>', lambda m: f"[{m.group(2)}]({m.group(1)})", text)
     text = re.sub(r"</?(?:b|i|strong|em)>", "", text)
     text = html.unescape(text)
     text = re.sub(r"(?m)^\(\d{1,2}/\d{1,2}\) ", "", text)
     text = to_plain(text)
-    text = re.sub(r"(?m)^[-•]\s+", "", text)
+    text = re.sub(r"(?m)^[-•]\s+", "", to_gsm(text))
     return " ".join(text.split()).lower()

@@ -8,10 +8,13 @@ Differences with rasa.core.channels.twilio:
 - the REST API base URL is configurable (`api_url` or env TWILIO_API_URL, default
   https://api.twilio.com) so that tests talk to a local fake; the blocking Twilio client runs in a
   worker thread instead of blocking the server's event loop;
-- plain text (markdown removed, links written out), split on paragraph / sentence boundaries under
-  the length limit (TWILIO_MAX_LENGTH, default 1,600 characters, Twilio's maximum body), numbered
-  "(1/3)" when split; buttons become numbered choices and a reply "1", "2"… is mapped back to the
-  button's payload from the conversation's last bot turn in the tracker store;
+- the bot's messages of a turn (and the privacy notice on first contact) go out as one text, so that
+  the handset shows them in order: by SMS worded for SMS (bot/channels/sms.py: the entry's short `sms`
+  text, one short source link, GSM-7 characters, about 3 segments), by WhatsApp the whole plain text;
+  split on paragraph / sentence boundaries under the length limit (TWILIO_MAX_LENGTH, default 1,600
+  characters, Twilio's maximum body), numbered "(1/3)" when split; the last message's buttons become
+  numbered choices and a reply "1", "2"… is mapped back to the button's payload from the
+  conversation's last bot turn in the tracker store;
 - a privacy notice on first contact; sender ids are "twilio:<From>" (e.g. "twilio:+33612345678",
   "twilio:whatsapp:+33612345678"); the channel name is fixed ("twilio": applicant audience);
 - a signed request whose `From` is not a phone number gets 400; texts are cleaned and bounded
@@ -30,7 +33,7 @@ import re
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 from urllib.parse import parse_qs, urlsplit
 
-from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.twilio import TwilioInput as RasaTwilioInput
 from rasa.core.channels.twilio import TwilioOutput as RasaTwilioOutput
 from sanic import Blueprint, response
@@ -41,11 +44,13 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
+from bot.answering.render import SMS_KEY
 from bot.channels.common import TWILIO_PREFIX, buttons_of_last_turn, deliver, dialogue_messages, is_first_contact
 from bot.channels.dedup import RecentIds
 from bot.channels.limits import (EMPTY, TOO_LONG, fill_max, limiter_key, max_message_length, rate_limiter,
                                  read_message)
-from bot.channels.formatting import TWILIO_MAX_LENGTH, choice_from_reply, numbered_choices, split_message, to_plain
+from bot.channels.formatting import TWILIO_MAX_LENGTH, choice_from_reply, split_message
+from bot.channels.sms import turn_text
 
 logger = logging.getLogger(__name__)
 
@@ -119,16 +124,23 @@ class TwilioOutput(RasaTwilioOutput):
             logger.error("Twilio injoignable : %s", exc)
         return None
 
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+    async def send_turn(self, recipient_id: Text, messages: List[Dict[Text, Any]]) -> None:
+        """The bot's messages of one turn as one text (split in numbered parts only over the length limit)."""
         to = phone_of(recipient_id)
-        for part in split_message(to_plain(text), self.max_length):
+        texts = dialogue_messages()
+        body = turn_text(messages, sms=not to.startswith("whatsapp:"), short_key=SMS_KEY,
+                         source_label=getattr(texts, "source", "Source"),
+                         choices_intro=getattr(texts, "numbered_choices", ""),
+                         more=getattr(texts, "sms_more", "Suite et source : {lien}"))
+        for part in split_message(body, self.max_length):
             await self._send_message({"to": to, "from_": self._sender_for(to), "body": part})
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        await self.send_turn(recipient_id, [{"text": text, SMS_KEY: kwargs.get(SMS_KEY)}])
 
     async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
                                      **kwargs: Any) -> None:
-        intro = getattr(dialogue_messages(), "numbered_choices", None)
-        choices = numbered_choices(buttons, intro) if intro else numbered_choices(buttons)
-        await self.send_text_message(recipient_id, f"{text.rstrip()}\n\n{choices}")
+        await self.send_turn(recipient_id, [{"text": text, "buttons": buttons, SMS_KEY: kwargs.get(SMS_KEY)}])
 
     async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:
         to = phone_of(recipient_id)
@@ -136,6 +148,25 @@ class TwilioOutput(RasaTwilioOutput):
 
     async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
         await super().send_custom_json(phone_of(recipient_id), json_message, **kwargs)
+
+
+class TurnReplies(OutputChannel):
+    """Keeps the bot's messages of one turn, for `TwilioOutput.send_turn` to send them as one text."""
+
+    def __init__(self) -> None:
+        self.messages: List[Dict[Text, Any]] = []
+
+    @classmethod
+    def name(cls) -> Text:
+        return "twilio"
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        if message.get("text") or message.get("buttons"):
+            self.messages.append({"text": message.get("text") or "", "buttons": message.get("buttons") or [],
+                                  SMS_KEY: message.get(SMS_KEY)})
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        self.messages.append({"text": text, SMS_KEY: kwargs.get(SMS_KEY)})
 
 
 class TwilioInput(RasaTwilioInput):
@@ -214,12 +245,14 @@ class TwilioInput(RasaTwilioInput):
                                                                         self.max_input_length))
                 return done
             payload = choice_from_reply(text, await buttons_of_last_turn(request.app, sender_id))
+            turn = TurnReplies()
             try:
                 if await is_first_contact(request.app, sender_id):
-                    await out_channel.send_text_message(sender_id, dialogue_messages().privacy)
+                    await turn.send_text_message(sender_id, dialogue_messages().privacy)
             except Exception:
-                logger.exception("Envoi de l'information sur les données impossible (Twilio)")
-            await deliver(on_new_message, payload or text, out_channel, sender_id, self.name())
+                logger.exception("Information sur les données impossible à préparer (Twilio)")
+            await deliver(on_new_message, payload or text, turn, sender_id, self.name())
+            await out_channel.send_turn(sender_id, turn.messages)
             return done
 
         return twilio

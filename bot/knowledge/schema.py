@@ -16,6 +16,7 @@ except ImportError:  # pragma: no cover
     from typing_extensions import Literal
 
 MAX_ANSWER_WORDS = 120
+SMS_MAX_CHARACTERS = 320  # as written ({parametre} references included): with the source and choices, ~3 SMS
 MIN_QUESTIONS = 12
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{2,60}$")
 SEED_PATTERN = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt$")
@@ -126,6 +127,15 @@ class Entry(Strict):
     reviewed: dt.date
     see_also: List[str] = Field(default_factory=list)
     check: Optional[str] = None  # aid id: the answer offers a personal eligibility check for it
+    # The SMS version of the answer given to applicants (plain text; the channel adds one short source link),
+    # for an answer that does not fit in 3 SMS segments (bot/channels/sms.py; `make quality` counts them).
+    sms: Optional[str] = Field(None, min_length=20, max_length=SMS_MAX_CHARACTERS)
+
+    @validator("sms")
+    def _sms(cls, value):
+        if value is not None and re.search(r"\*\*|\]\(|<https?:", value):
+            raise ValueError("« sms » : texte simple, sans gras ni lien en markdown (le canal ajoute la source)")
+        return value
 
     @validator("check")
     def _check_aid(cls, value):
@@ -212,6 +222,8 @@ class Messages(Strict):
     numbered_choices: str = "Répondez par le numéro de votre choix :"  # SMS: buttons become numbered choices
     # Before an answer chosen with the help of the previous one (a follow-up, bot/nlu/context.py): {sujet} = its title
     context_topic: str = "À propos de « {sujet} » :"
+    # SMS: after an answer cut to fit in 3 SMS, instead of its source line; {lien} = the source's site
+    sms_more: str = "Suite et source : {lien}"
     # Sent by the channels themselves (bot/channels/limits.py), without reaching Rasa:
     too_long: str = ("Votre message est trop long pour moi ({max} caractères au plus). "
                      "Pouvez-vous poser votre question en quelques phrases ?")  # {max}: the limit

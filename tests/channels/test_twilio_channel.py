@@ -7,6 +7,7 @@ import re
 import pytest
 
 from bot.channels.formatting import comparable
+from bot.channels.sms import is_gsm
 from bot.knowledge import load_knowledge
 from tests.channels import fake_provider as fake
 from tests.channels.helpers import new_phone, twilio_exchange, twilio_form, twilio_post, twilio_signature
@@ -45,10 +46,17 @@ def test_first_contact_gets_privacy_notice_then_plain_answer(stack, provider_api
     phone = new_phone()
     sent = twilio_exchange(stack, provider_api, phone, "visale pour un couple ?")
     texts = bodies(sent)
+    # the notice and the answer in one text (parts over the test stack's 320 characters, numbered in order)
+    assert [re.match(r"^\((\d+)/(\d+)\) ", t).groups() for t in texts] == [
+        (str(i), str(len(texts))) for i in range(1, len(texts) + 1)]
     privacy = comparable(knowledge.messages.privacy)
     assert comparable("\n".join(texts)).startswith(privacy)
-    answer = comparable(knowledge.answer_text("visale_couple", "tous"))
-    assert answer in comparable("\n".join(texts))
+    answer = knowledge.answer_text("visale_couple", "tous").strip().splitlines()
+    assert comparable(answer[0]) in comparable("\n".join(texts))
+    assert comparable(answer[-1]) not in comparable("\n".join(texts))  # cut to fit in 3 SMS…
+    more = knowledge.messages.sms_more.format(lien="www.visale.fr")
+    assert f"\n{more} (vérifié le " in "\n".join(texts)  # …with one short link to the rest and the source
+    assert all(is_gsm(text) for text in texts)  # GSM-7 characters only (« » and ô are not)
     for call in sent:
         assert call.params["From"] == fake.TWILIO_NUMBER and call.params["To"] == phone
         assert call.auth == "Basic " + base64.b64encode(
@@ -85,7 +93,9 @@ def test_buttons_become_numbered_choices_and_a_digit_picks_one(stack, provider_a
     number, title = choices[-1]
     chosen = next(entry_id for entry_id, entry in knowledge.entries.items() if comparable(entry.title) == comparable(title))
     reply = bodies(twilio_exchange(stack, provider_api, phone, f" {number} "))
-    assert comparable(knowledge.answer_text(chosen, "tous")) in comparable("\n".join(reply))
+    first_line = knowledge.answer_text(chosen, "tous").strip().splitlines()[0]  # an answer may be cut to fit 3 SMS
+    assert comparable(first_line) in comparable("\n".join(reply))
+    assert all(is_gsm(body) for body in reply)
 
 
 def test_a_digit_without_pending_choices_goes_to_understanding(stack, provider_api, knowledge):

@@ -16,6 +16,7 @@ from typing import Dict, List, Optional, Tuple
 import pytest
 
 from bot.answering.render import REFERRAL_PAYLOAD
+from bot.channels.sms import to_gsm
 from bot.knowledge import load_knowledge
 from bot.rules import load_rules
 from bot.eligibility.aids import SCREENING
@@ -46,8 +47,9 @@ def verdict_heads(aid: str) -> List[Tuple[str, str]]:
 
 
 def plain(text: str) -> str:
-    """Text as every channel shows it: SMS parts' « (1/3) » and markdown marks removed, spaces flattened."""
-    return flat(re.sub(r"\(\d+/\d+\)|\*\*", " ", text))
+    """Text as every channel shows it: SMS parts' « (1/3) » and markdown marks removed, the SMS's GSM-7
+    characters (bot/channels/sms.py), spaces flattened."""
+    return flat(to_gsm(re.sub(r"\(\d+/\d+\)|\*\*", " ", text)))
 
 
 def read_verdicts(text: str, request: str) -> Dict[str, str]:
@@ -92,13 +94,13 @@ class Channel:
 
 def sms_buttons(persona: Persona, text: str) -> List[dict]:
     """On SMS the buttons come as numbered text: the persona rebuilds them from the question's words."""
-    folded = flat(text)
+    folded = plain(text)
     for fact in RULES.facts:
-        if flat(RULES.render(fact.question)) in folded:
+        if plain(RULES.render(fact.question)) in folded:
             return fact_question(fact, MESSAGES, RULES).buttons
-        if flat(MESSAGES.confirm.format(fait=fact.short_name, valeur="\0")).split("\0")[0] in folded:
+        if plain(MESSAGES.confirm.format(fait=fact.short_name, valeur="\0")).split("\0")[0] in folded:
             truth = known_answer(persona, fact.name)
-            shown = truth is not None and flat(shown_value(fact, truth, MESSAGES)) in folded
+            shown = truth is not None and plain(shown_value(fact, truth, MESSAGES)) in folded
             return confirm_question(fact, truth if shown else None, MESSAGES).buttons
     return []
 
