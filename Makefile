@@ -21,6 +21,7 @@ PYTHON310 ?= $(shell for c in python3.10 $$(pyenv root 2>/dev/null)/versions/3.1
 
 help:
 	@echo "make run       installe, entraîne si besoin et démarre l'assistant (http://localhost:5005)"
+	@echo "              WORKERS=2 LOCK_STORE_URL=redis://127.0.0.1:6379/1 : deux serveurs Rasa (un par cœur)"
 	@echo "make test      toute la suite de tests"
 	@echo "make token     jeton de développement pour le canal staff (SUB=agent@ccas.fr MINUTES=60)"
 	@echo "make validate  vérifie les contenus de knowledge/"
@@ -70,8 +71,11 @@ $(MODEL): config.yml domain.yml knowledge/lexique.yml knowledge/detresse.yml tes
 	@touch $@
 
 # STAFF_DEMO=1: the demo intranet page and its development tokens (never in production).
+# WORKERS=2 LOCK_STORE_URL=redis://127.0.0.1:6379/1: two Rasa processes (one per core) behind a
+# round-robin proxy on the same port, sharing the tracker store and the Redis lock store.
+WORKERS ?= 1
 run: train
-	STAFF_DEMO=1 $(PY) -m bot.cli.serve
+	STAFF_DEMO=1 $(PY) -m bot.cli.serve --workers $(WORKERS)
 
 SUB ?= agent@ccas.fr
 MINUTES ?= 60

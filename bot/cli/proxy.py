@@ -1,17 +1,24 @@
-"""A round-robin HTTP reverse proxy for the replica tests (aiohttp, in a background thread).
+"""A round-robin HTTP reverse proxy in front of several Rasa processes (aiohttp).
+
+`make run WORKERS=2` runs it as its own process (`python -m bot.cli.proxy --port 5005 URL URL`); the
+replica tests run it in a background thread (`RoundRobinProxy(...).start()`). Production puts nginx
+there instead (docs/deploy/nginx.conf).
 
 Each request goes to the next replica in turn, whatever the conversation (no sticky sessions: the
-point is that a conversation survives hopping between replicas). The replica that served it is
-named in the `X-Replica` response header."""
+shared lock store serialises a conversation's messages, and a conversation survives hopping between
+replicas). The replica that served it is named in the `X-Replica` response header."""
 
+import argparse
 import asyncio
 import itertools
+import sys
 import threading
 from typing import List, Optional
 
 import aiohttp
 from aiohttp import web
 
+MAX_BODY = 1_000_000  # as the Rasa server behind it (bot/cli/serve.py RASA_REQUEST_MAX_SIZE)
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "host", "content-encoding"}
 
 
@@ -49,6 +56,18 @@ class RoundRobinProxy:
             return web.Response(status=502, text=f"replica {index}: {type(exc).__name__}",
                                 headers={"X-Replica": str(index)})
 
+    def app(self) -> web.Application:
+        """The proxy's application; its client session opens and closes with it."""
+        async def client_session(_: web.Application):
+            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120))
+            yield
+            await self._session.close()
+
+        app = web.Application(client_max_size=MAX_BODY)
+        app.cleanup_ctx.append(client_session)
+        app.router.add_route("*", "/{tail:.*}", self._forward)
+        return app
+
     def start(self) -> "RoundRobinProxy":
         ready = threading.Event()
 
@@ -57,10 +76,7 @@ class RoundRobinProxy:
             asyncio.set_event_loop(self._loop)
 
             async def setup() -> None:
-                self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120))
-                app = web.Application()
-                app.router.add_route("*", "/{tail:.*}", self._forward)
-                self._runner = web.AppRunner(app)
+                self._runner = web.AppRunner(self.app())
                 await self._runner.setup()
                 await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
 
@@ -79,9 +95,22 @@ class RoundRobinProxy:
             return
 
         async def cleanup() -> None:
-            await self._session.close()
             await self._runner.cleanup()
 
         asyncio.run_coroutine_threadsafe(cleanup(), self._loop).result(10)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="Répartit les requêtes entre plusieurs serveurs Rasa, à tour de rôle.")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("upstreams", nargs="+", help="http://127.0.0.1:PORT de chaque serveur Rasa")
+    args = parser.parse_args(argv)
+    web.run_app(RoundRobinProxy(args.upstreams, args.port).app(), host="127.0.0.1", port=args.port,
+                print=None, handle_signals=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

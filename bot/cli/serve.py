@@ -1,6 +1,9 @@
 """`make run`: start the action server and the Rasa server on localhost, wait until both answer.
 
-The same `Stack` is used by the end-to-end tests (one stack per test session).
+`make run WORKERS=2` starts two Rasa processes (one per core) behind a round-robin proxy on the
+usual port (bot/cli/proxy.py), sharing the tracker store and a Redis lock store (LOCK_STORE_URL),
+as the replica tests and docs/deployment.md do; each process then runs TensorFlow on one thread.
+The same `Stack` is used by the end-to-end tests (one stack per test session) and `make bench`.
 """
 
 import argparse
@@ -119,6 +122,7 @@ class Stack:
     action_port: int = 5055
     tracker_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'tracker.db'}"
     lock_store_url: str = ""  # "" = in memory (one Rasa process); redis://… for several replicas
+    rasa_workers: int = 1  # Rasa processes; more than one: behind a proxy on rasa_port, a Redis lock store
     bot_database_url: str = ""  # the bot's own tables; "" = the tracker's database
     knowledge_dir: Path = PROJECT_ROOT / "knowledge"
     log_dir: Path = PROJECT_ROOT / "var" / "log"
@@ -131,6 +135,15 @@ class Stack:
     channels: List[str] = field(default_factory=list)
     disabled_channels: Dict[str, List[str]] = field(default_factory=dict)
     named: Dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.rasa_workers < 1:
+            raise ValueError(f"au moins un serveur Rasa (WORKERS={self.rasa_workers})")
+        if self.rasa_workers > 1 and not self.lock_store_url.startswith(("redis://", "rediss://")):
+            raise ValueError(f"WORKERS={self.rasa_workers} : plusieurs serveurs Rasa doivent partager un verrou "
+                             "Redis (LOCK_STORE_URL=redis://127.0.0.1:6379/1)")
+        self.replica_ports = [self.rasa_port] if self.rasa_workers == 1 else \
+            [free_port() for _ in range(self.rasa_workers)]
 
     @property
     def rasa_url(self) -> str:
@@ -155,6 +168,9 @@ class Stack:
             "LOCK_STORE_PREFIX": os.environ.get("LOCK_STORE_PREFIX", ""),
             "KNOWLEDGE_DIR": str(self.knowledge_dir),
         })
+        if self.rasa_workers > 1:  # one core per process: TensorFlow's thread pools would contend
+            env.setdefault("TF_INTER_OP_PARALLELISM_THREADS", "1")
+            env.setdefault("TF_INTRA_OP_PARALLELISM_THREADS", "1")
         env.update(self.extra_env)
         return env
 
@@ -197,16 +213,26 @@ class Stack:
         env = self.env()
         env.setdefault("SANIC_REQUEST_MAX_SIZE", str(RASA_REQUEST_MAX_SIZE))  # only the Rasa server: the
         # action server receives whole trackers, which grow with long conversations
-        process = self._spawn("rasa", [
+        replicas = [self._spawn(self.replica_name(index), [
             sys.executable, "-m", "rasa", "run",
             "--model", str(self.model),
             "--endpoints", str(PROJECT_ROOT / "endpoints.yml"),
             "--credentials", str(run_credentials),
-            "--interface", "127.0.0.1", "--port", str(self.rasa_port),
+            "--interface", "127.0.0.1", "--port", str(port),
             *cors_arguments(self.cors),
-        ], env)
-        wait_http(f"{self.rasa_url}/", timeout, process)
-        return process
+        ], env) for index, port in enumerate(self.replica_ports)]  # loading together, one per core
+        for process, port in zip(replicas, self.replica_ports):
+            wait_http(f"http://127.0.0.1:{port}/", timeout, process)
+        if self.rasa_workers > 1:
+            proxy = self._spawn("proxy", [sys.executable, "-m", "bot.cli.proxy", "--port", str(self.rasa_port),
+                                          *[f"http://127.0.0.1:{port}" for port in self.replica_ports]])
+            wait_http(f"{self.rasa_url}/", timeout, proxy)
+        return replicas[0]
+
+    @staticmethod
+    def replica_name(index: int) -> str:
+        """"rasa" for the first Rasa process (the only one by default), then "rasa-2", "rasa-3"…"""
+        return "rasa" if index == 0 else f"rasa-{index + 1}"
 
     def start(self) -> "Stack":
         try:
@@ -261,6 +287,8 @@ def ready_message(stack: Stack, demo: bool) -> str:
             name = "telegram" if "telegram" in channel else "twilio"
             lines.append(f"  {CHANNEL_LABELS[channel]:<14} : {stack.rasa_url}/webhooks/{name}/webhook")
     lines += [
+        *([f"  serveurs Rasa  : {stack.rasa_workers} processus derrière le répartiteur de {stack.rasa_url} "
+            f"(verrous : {describe_url(stack.lock_store_url)})"] if stack.rasa_workers > 1 else []),
         f"  actions        : {stack.action_url}/health, contenus : {stack.action_url}/knowledge/status",
         f"  santé          : {stack.rasa_url}/webhooks/health (serveur Rasa), {stack.action_url}/status (actions)",
         f"  conversations  : {describe_url(stack.tracker_url)} (conservation : {retention_days()} jours, make purge)",
@@ -278,6 +306,8 @@ def main(argv=None) -> int:
     parser.add_argument("--tracker-url", default=os.environ.get("TRACKER_URL", Stack.tracker_url))
     parser.add_argument("--lock-store-url", default=os.environ.get("LOCK_STORE_URL", ""),
                         help="redis://… pour partager les verrous entre plusieurs serveurs Rasa")
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WORKERS") or 1),
+                        help="serveurs Rasa derrière un répartiteur sur --port (plus d'un : --lock-store-url)")
     args = parser.parse_args(argv)
     extra_env = {}
     demo = os.environ.get("STAFF_DEMO") == "1"
@@ -287,8 +317,13 @@ def main(argv=None) -> int:
         # The key of the stored conversation ids, kept in var/tracker-sender-key (`make purge` reads it
         # too); production sets TRACKER_SENDER_KEY, the same on every replica.
         extra_env["TRACKER_SENDER_KEY"] = dev_sender_key()
-    stack = Stack(model=args.model, rasa_port=args.port, action_port=args.action_port, tracker_url=args.tracker_url,
-                  lock_store_url=args.lock_store_url, extra_env=extra_env)
+    try:
+        stack = Stack(model=args.model, rasa_port=args.port, action_port=args.action_port,
+                      tracker_url=args.tracker_url, lock_store_url=args.lock_store_url, rasa_workers=args.workers,
+                      extra_env=extra_env)
+    except ValueError as exc:
+        print(f"Échec du démarrage : {exc}", file=sys.stderr)
+        return 1
     print("Démarrage du serveur d'actions et du serveur Rasa (environ 30 s)…", flush=True)
     try:
         stack.start()

@@ -31,7 +31,7 @@ from bot.persistence.config import stored_sender_id
 from bot.rules import fact
 from tests.conftest import flat, without_privacy_notice
 from tests.persistence.conftest import POSTGRES_URL, REDIS_URL, postgres_admin
-from tests.persistence.proxy import RoundRobinProxy
+from bot.cli.proxy import RoundRobinProxy
 
 pytestmark = pytest.mark.e2e
 KNOWLEDGE = load_knowledge("knowledge")
