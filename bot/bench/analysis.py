@@ -95,6 +95,18 @@ def analyse(results: dict) -> List[str]:
                      "the reply checked with jsonschema, more events stored) and the project's heavier NLU (spaCy, "
                      "two CountVectors, the selector over every entry, the distress guard).")
 
+    replicas = _get(results, "load", "replicas", default={}) or {}
+    if replicas.get("levels") and busiest:
+        best = max(replicas["levels"].values(), key=lambda f: f.get("messages_per_second") or 0)
+        servers = best.get("servers") or {}
+        lines.append(
+            f"- {replicas['title']} (`make run WORKERS=2`) peak at {best['messages_per_second']:.1f} messages/s, "
+            f"× {best['messages_per_second'] / busiest['messages_per_second']:.2f} one process's best: together "
+            f"the Rasa processes keep {_fmt(_get(servers, 'rasa', 'cores_busy'))} cores busy and the whole machine "
+            f"{_fmt(_get(servers, 'machine', 'cores_busy'))}; the action server, the proxy "
+            f"({_fmt(_get(servers, 'proxy', 'cpu_ms_per_message'))} ms of CPU per message) and the load client take "
+            "the rest of the 2 cores, so the second process never gets a whole core on this machine.")
+
     lines += ["", "### What would move each figure", ""]
     quality = _get(results, "quality", "systems", "project")
     if quality:

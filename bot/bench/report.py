@@ -3,12 +3,19 @@
 from typing import List, Optional
 
 SYSTEM_ORDER = ("project", "rasa_default", "tfidf_logreg")
+LOAD_ORDER = ("project", "replicas", "plain")  # one Rasa process, several behind the proxy, the plain Rasa bot
 TARGETS = {
     "heldout_answer_accuracy": 0.95,
     "oos_recall": 0.9,
     "p95_ms_at_20": 100.0,
     "edit_live_seconds": 2.0,
     "training_seconds": 300.0,
+    # issue 19, each against the plain Rasa bot of the same run where relative
+    "messages_per_second_one_process": 55.0,
+    "replicas_speedup": 1.7,
+    "replicas_p95_ms_at_20": 400.0,
+    "peak_rss_mib_per_rasa_process": 1100 / 1.048576,  # 1.1 GB
+    "cold_start_seconds": 15.0,
 }
 
 
@@ -50,6 +57,7 @@ def targets(results: dict) -> List[dict]:
         rows.append({"target": "p95 ≤ 100 ms at 20 concurrent conversations (REST, action server in the loop)",
                      "figure": f"{_ms(level['p95_ms'])} ms",
                      "met": (level["p95_ms"] or 1e9) <= TARGETS["p95_ms_at_20"]})
+    rows += _serving_targets(results)
     edit = (results.get("resources") or {}).get("edit_live")
     if edit and edit.get("max_seconds") is not None:
         rows.append({"target": "Answer edit live ≤ 2 s, no retraining (worst of the edits)",
@@ -60,6 +68,47 @@ def targets(results: dict) -> List[dict]:
         rows.append({"target": "Training ≤ 5 min (`rasa train --force`, NLU and dialogue)",
                      "figure": f"{training['seconds']:.0f} s",
                      "met": training["seconds"] <= TARGETS["training_seconds"]})
+    return rows
+
+
+def _serving_targets(results: dict) -> List[dict]:
+    """Issue 19's targets: CPU per message against the plain bot's, throughput of one and of several Rasa
+    processes, p95 with several, memory per Rasa process, cold start (all at 20 conversations)."""
+    load, resources = results.get("load") or {}, results.get("resources") or {}
+    at_20 = {bot: ((load.get(bot) or {}).get("levels") or {}).get("20") for bot in LOAD_ORDER}
+    rows = []
+
+    def rasa_cpu(fig):
+        return ((fig or {}).get("servers") or {}).get("rasa", {}).get("cpu_ms_per_message")
+
+    project, plain, replicas = at_20["project"], at_20["plain"], at_20["replicas"]
+    if rasa_cpu(project) is not None and rasa_cpu(plain) is not None:
+        rows.append({"target": "Rasa CPU per message ≤ the plain Rasa bot's (20 conversations, one process each)",
+                     "figure": f"{_ms(rasa_cpu(project))} ms (plain bot {_ms(rasa_cpu(plain))} ms)",
+                     "met": rasa_cpu(project) <= rasa_cpu(plain)})
+    if project:
+        rows.append({"target": "One Rasa process: ≥ 55 messages/s (20 conversations)",
+                     "figure": f"{_f(project['messages_per_second'], 1)} msg/s",
+                     "met": project["messages_per_second"] >= TARGETS["messages_per_second_one_process"]})
+    if project and replicas and project["messages_per_second"]:
+        speedup = replicas["messages_per_second"] / project["messages_per_second"]
+        rows.append({"target": f"{load['replicas']['title']}: ≥ 1.7 × one process's messages/s",
+                     "figure": f"{_f(replicas['messages_per_second'], 1)} msg/s, × {_f(speedup, 2)}",
+                     "met": speedup >= TARGETS["replicas_speedup"]})
+        rows.append({"target": f"{load['replicas']['title']}: p95 ≤ 400 ms at 20 conversations",
+                     "figure": f"{_ms(replicas['p95_ms'])} ms",
+                     "met": (replicas["p95_ms"] or 1e9) <= TARGETS["replicas_p95_ms_at_20"]})
+    rss = {name: mib for name, mib in (resources.get("peak_rss_mib") or {}).items()
+           if name.startswith("project") and " rasa" in name}
+    if rss:
+        worst = max(rss.values())
+        rows.append({"target": "Peak RSS ≤ 1.1 GB per Rasa process (project)", "figure": f"{worst:.0f} MiB (worst)",
+                     "met": worst <= TARGETS["peak_rss_mib_per_rasa_process"]})
+    start = (resources.get("cold_start") or {}).get("project bot")
+    if start and start.get("rasa_server_ready_seconds") is not None:
+        rows.append({"target": "Cold start ≤ 15 s (project, one Rasa process, model loaded)",
+                     "figure": f"{start['rasa_server_ready_seconds']:.1f} s",
+                     "met": start["rasa_server_ready_seconds"] <= TARGETS["cold_start_seconds"]})
     return rows
 
 
@@ -183,23 +232,25 @@ def _load(load: dict) -> List[str]:
              f"ones); conversations from `bot/bench/scenarios.yml` (FAQ turns drawn from the knowledge phrasings "
              f"and the held-out set, eligibility scripts; weights {load['settings']['mix']}). The client runs on "
              "the same 2 cores as the servers. CPU per message is read from /proc for each server.",
+             " With several Rasa processes (`make run WORKERS=2`: behind the round-robin proxy of "
+             "`bot/cli/proxy.py`, sharing the SQLite tracker and a Redis lock store, TensorFlow on one thread "
+             "each), the Rasa columns sum the processes.",
              "", "| Bot | Concurrent conversations | Messages | Errors | p50 ms | p95 ms | p99 ms | Messages/s | "
-             "CPU ms/message (Rasa / actions / client) | Cores busy (Rasa / actions / client / whole machine) |",
+             "CPU ms/message (Rasa / actions / proxy / client) | "
+             "Cores busy (Rasa / actions / proxy / client / whole machine) |",
              "|---|---|---|---|---|---|---|---|---|---|"]
-    for bot in ("project", "plain"):
+    for bot in LOAD_ORDER:
         if bot not in load:
             continue
         for level, fig in load[bot]["levels"].items():
             servers = fig.get("servers") or {}
-            rasa, actions = servers.get("rasa", {}), servers.get("actions", {})
-            client, whole = servers.get("client", {}), servers.get("machine", {})
+            named = [servers.get(name, {}) for name in ("rasa", "actions", "proxy", "client")]
             lines.append(
                 f"| {load[bot]['title']} | {level} | {fig['messages']} | {fig['errors']} | {_ms(fig['p50_ms'])} | "
                 f"{_ms(fig['p95_ms'])} | {_ms(fig['p99_ms'])} | {_f(fig['messages_per_second'], 1)} | "
-                f"{_ms(rasa.get('cpu_ms_per_message'))} / {_ms(actions.get('cpu_ms_per_message'))} / "
-                f"{_ms(client.get('cpu_ms_per_message'))} | {_f(rasa.get('cores_busy'), 2)} / "
-                f"{_f(actions.get('cores_busy'), 2)} / {_f(client.get('cores_busy'), 2)} / "
-                f"{_f(whole.get('cores_busy'), 2)} |")
+                + " / ".join(_ms(server.get("cpu_ms_per_message")) for server in named) + " | "
+                + " / ".join(_f(server.get("cores_busy"), 2) for server in named + [servers.get("machine", {})])
+                + " |")
     ratio = load.get("overhead")
     if ratio:
         lines += ["", "Overhead of the project over the plain Rasa bot (same load, same REST channel, same "

@@ -67,6 +67,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--epochs", type=int, default=None,
                    help="override every epochs of config.yml (smoke only: the training time is then not the real one)")
     p.add_argument("--concurrency", default="1,10,20,50")
+    p.add_argument("--replicas", type=int, default=2,
+                   help="also serve the project with this many Rasa processes behind the proxy (`make run "
+                        "WORKERS=N`; 0 or 1: not measured)")
+    p.add_argument("--lock-store-url", default=os.environ.get("BENCH_LOCK_STORE_URL", "redis://127.0.0.1:6379/0"),
+                   help="the Redis lock store the replicas share (keys under a prefix of this run)")
     p.add_argument("--messages", type=int, default=300, help="messages per concurrency level")
     p.add_argument("--warmup", type=int, default=5)
     p.add_argument("--edits", type=int, default=3)
@@ -129,20 +134,27 @@ def start_stack(stack: Stack, with_actions: bool) -> dict:
     return {k: round(v, 2) for k, v in figures.items()}
 
 
-def process_names(stack: Stack, with_actions: bool) -> Dict[str, int]:
-    names = ["actions", "rasa"] if with_actions else ["rasa"]
-    return {name: process.pid for name, process in zip(names, stack.processes)}
+def process_names(stack: Stack) -> Dict[str, int]:
+    """Each server of the stack by name: actions, rasa (rasa-2… with several processes), proxy."""
+    return {name: process.pid for name, process in stack.named.items()}
+
+
+def cpu_probe(pids: Dict[str, int]) -> Dict[str, float]:
+    """CPU seconds so far: the Rasa processes summed under "rasa", each other server, this client, the machine."""
+    seconds = {"client": own_cpu_seconds(), "machine": machine_busy_seconds()}
+    for name, pid in pids.items():
+        key = "rasa" if name.startswith("rasa") else name
+        seconds[key] = seconds.get(key, 0.0) + cpu_seconds(pid)
+    return seconds
 
 
 def serve_and_measure(title: str, stack: Stack, with_actions: bool, levels: List[int], args, mix,
                       results: dict, key: str) -> Optional[Stack]:
     log(f"{title}: starting")
     results["resources"].setdefault("cold_start", {})[title] = start_stack(stack, with_actions)
-    pids = process_names(stack, with_actions)
+    pids = process_names(stack)
     log(f"{title}: load levels {levels}")
-    figures = run_levels(stack.rasa_url, levels, args.messages, mix, args.seed,
-                         cpu_probe=lambda: {**{name: cpu_seconds(pid) for name, pid in pids.items()},
-                                            "client": own_cpu_seconds(), "machine": machine_busy_seconds()},
+    figures = run_levels(stack.rasa_url, levels, args.messages, mix, args.seed, cpu_probe=lambda: cpu_probe(pids),
                          prefix=f"bench-{key}", warmup=args.warmup)
     results["load"][key] = {"title": title, "levels": figures}
     for level, fig in figures.items():
@@ -151,9 +163,29 @@ def serve_and_measure(title: str, stack: Stack, with_actions: bool, levels: List
     return stack
 
 
-def record_rss(stack: Stack, with_actions: bool, label: str, results: dict) -> None:
-    for name, pid in process_names(stack, with_actions).items():
+def record_rss(stack: Stack, label: str, results: dict) -> None:
+    for name, pid in process_names(stack).items():
         results["resources"].setdefault("peak_rss_mib", {})[f"{label} {name} server"] = peak_rss_mib(pid)
+
+
+def project_stack(model: Path, home: Path, knowledge: Path, replicas: int = 1, lock_store_url: str = "") -> Stack:
+    """The project's servers on a copy of knowledge/, their own SQLite tracker and free ports."""
+    shutil.copytree(knowledge, home / "knowledge")
+    return Stack(model=model, rasa_port=free_port(), action_port=free_port(),
+                 tracker_url=f"sqlite:///{home / 'tracker.db'}", knowledge_dir=home / "knowledge",
+                 log_dir=home / "log", rasa_workers=replicas, lock_store_url=lock_store_url,
+                 extra_env={"KNOWLEDGE_SNAPSHOT": str(home / "snapshot.json"),
+                            # the load comes from one address: measure the server, not its flood limits
+                            "RATE_LIMIT_ADDRESS_MESSAGES": "0", "RATE_LIMIT_TOTAL_MESSAGES": "0",
+                            "LOCK_STORE_PREFIX": f"bench{os.getpid()}"})
+
+
+def redis_answers(url: str) -> bool:
+    try:
+        import redis
+        return bool(redis.Redis.from_url(url, socket_timeout=2).ping())
+    except Exception:  # noqa: BLE001 - any failure means: no lock store to share, configuration skipped
+        return False
 
 
 def main(argv=None) -> int:
@@ -222,14 +254,7 @@ def main(argv=None) -> int:
             results["load"]["settings"] = {"messages": args.messages, "warmup": args.warmup, "levels": levels,
                                            "mix": {"faq": mix.faq_weight, "eligibility": mix.eligibility_weight}}
             home = workdir / "project-stack"
-            shutil.copytree(args.knowledge, home / "knowledge")
-            stack = Stack(model=model, rasa_port=free_port(), action_port=free_port(),
-                          tracker_url=f"sqlite:///{home / 'tracker.db'}", knowledge_dir=home / "knowledge",
-                          log_dir=home / "log", extra_env={"KNOWLEDGE_SNAPSHOT": str(home / "snapshot.json"),
-                                                           # the load comes from one address: measure
-                                                           # the server, not its flood limits
-                                                           "RATE_LIMIT_ADDRESS_MESSAGES": "0",
-                                                           "RATE_LIMIT_TOTAL_MESSAGES": "0"})
+            stack = project_stack(model, home, args.knowledge)
             stacks.append(stack)
             serve_and_measure("project bot", stack, True, levels, args, mix, results, "project")
             log("edit live")
@@ -239,9 +264,21 @@ def main(argv=None) -> int:
             faq_heldout = [text for text, label in heldout if label.startswith("faq/")] or pool
             results["profile"] = profile_one_message(model, stack.env(), workdir / "profile", faq_heldout[0],
                                                      warmup=pool[:3])
-            record_rss(stack, True, "project", results)
+            record_rss(stack, "project", results)
             stack.stop()
             write_outputs(results, args, started, finished=False)
+
+            if args.replicas > 1 and redis_answers(args.lock_store_url):
+                title = f"project bot, {args.replicas} Rasa processes"
+                replicas = project_stack(model, workdir / "project-replicas", args.knowledge, args.replicas,
+                                         args.lock_store_url)
+                stacks.append(replicas)
+                serve_and_measure(title, replicas, True, levels, args, mix, results, "replicas")
+                record_rss(replicas, f"project ({args.replicas} processes)", results)
+                replicas.stop()
+                write_outputs(results, args, started, finished=False)
+            elif args.replicas > 1:
+                log(f"no Redis at {args.lock_store_url}: the {args.replicas}-process configuration is not measured")
 
             log("plain Rasa bot: training")
             plain = write_plain_bot(base, workdir / "plain", args.plain_entries, args.plain_epochs)
@@ -255,7 +292,7 @@ def main(argv=None) -> int:
                                 log_dir=plain_home / "log", credentials=plain["credentials"])
             stacks.append(plain_stack)
             serve_and_measure("plain Rasa bot", plain_stack, False, levels, args, mix, results, "plain")
-            record_rss(plain_stack, False, "plain", results)
+            record_rss(plain_stack, "plain", results)
             plain_stack.stop()
             results["load"]["overhead"] = overhead(results["load"])
             results["part_seconds"]["serving"] = time.perf_counter() - part

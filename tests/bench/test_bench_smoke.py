@@ -57,7 +57,7 @@ def test_quality_part(smoke_run):
 
 def test_load_part(smoke_run):
     results, markdown = smoke_run
-    for bot in ("project", "plain"):
+    for bot in ("project", "replicas", "plain"):
         levels = results["load"][bot]["levels"]
         assert set(levels) == {"1", "3"}
         for figures in levels.values():
@@ -65,6 +65,9 @@ def test_load_part(smoke_run):
             assert {"p50_ms", "p95_ms", "p99_ms", "messages_per_second"} <= set(figures)
             assert "rasa" in figures["servers"]
     assert "actions" in results["load"]["project"]["levels"]["1"]["servers"]
+    # the two Rasa processes behind the proxy (`make run WORKERS=2`; Redis as for tests/persistence)
+    assert results["load"]["replicas"]["title"] == "project bot, 2 Rasa processes"
+    assert {"rasa", "actions", "proxy", "client", "machine"} == set(results["load"]["replicas"]["levels"]["3"]["servers"])
     assert results["load"]["overhead"]
     assert "## 2. Latency and throughput" in markdown
 
@@ -73,8 +76,9 @@ def test_resources_part(smoke_run):
     results, markdown = smoke_run
     resources = results["resources"]
     assert resources["training"]["seconds"] > 0 and resources["plain_training"]["seconds"] > 0
-    assert set(resources["cold_start"]) == {"project bot", "plain Rasa bot"}
-    assert {"project actions server", "project rasa server", "plain rasa server"} <= set(resources["peak_rss_mib"])
+    assert set(resources["cold_start"]) == {"project bot", "project bot, 2 Rasa processes", "plain Rasa bot"}
+    assert {"project actions server", "project rasa server", "plain rasa server", "project (2 processes) rasa server",
+            "project (2 processes) rasa-2 server", "project (2 processes) proxy server"} <= set(resources["peak_rss_mib"])
     edit = resources["edit_live"]
     assert edit["seconds"] and all(s is not None for s in edit["seconds"]), "the edited answer was never served"
     assert "## 3. Resources" in markdown
