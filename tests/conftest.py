@@ -9,7 +9,6 @@ import pytest
 import requests
 
 from bot.cli.serve import DEFAULT_MODEL, Stack, free_port
-from tests.channels.fake_provider import FakeProviderAPI
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Per-sender rate limit of the test stack: a burst far above what any test sends in one conversation
@@ -43,6 +42,7 @@ def bot_database_for_in_process_tests(tmp_path_factory):
 @pytest.fixture(scope="session")
 def provider_api():
     """Local fake of the Telegram and Twilio APIs, recording what the bot sends (tests/channels/)."""
+    from tests.channels.fake_provider import FakeProviderAPI  # aiohttp: only for the tests that start it
     api = FakeProviderAPI().start()
     yield api
     api.stop()
