@@ -20,11 +20,11 @@ from actions.answer_actions import answer, answer_typed_choice, typed_choice
 from actions.knowledge_store import knowledge_store
 from bot.answering.audience import PROFESSIONALS, audience_for_channel
 from bot.answering.render import sms_of
-from bot.answering.routing import as_question, firm_faq_question
+from bot.answering.routing import as_question, firm_faq_question, firm_follow_up
 from bot.dialogue.conversation import (SCREENING, TARGETS, check_turn, model_alarm_is_an_answer, restart_is_an_answer,
                                        verdict_replies)
 from bot.dialogue.turn import CheckState, button_answer
-from bot.eligibility.aids import detect_aid
+from bot.eligibility.aids import asks_for_self, detect_aid
 from bot.eligibility.replies import AID_ENTITY, ANSWER_ENTITY, why_reply
 from bot.nlu.context import TOPIC_SLOT, topic
 from bot.nlu.normalize import fold
@@ -157,8 +157,11 @@ class ValidateEligibiliteForm(FormValidationAction):
                 events = await answer_typed_choice(dispatcher, tracker, choice)
                 if events is not None:
                     return [*events, ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
-            elif intent == "eligibilite":
+            elif intent == "eligibilite" and asks_for_self(text):
                 aid = topic_aid(tracker)  # « je peux vérifier si j'y ai droit ? » after an answer on Visale
+            elif firm_follow_up(message, base.thresholds, base.intents_by_entry()):
+                events = await self._answer_as_question(dispatcher, tracker)  # « et pour un apprenti ? »
+                return [*events, ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
         reader = current_reader(default_knowledge_dir())
         result = check_turn(text, intent, _button(message), aid, situation, state, base, rules, reader, _derive,
                             staff=staff_channel(tracker), back_from_digression=back, today=dt.date.today())

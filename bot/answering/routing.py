@@ -11,6 +11,7 @@ import re
 from typing import Mapping, Optional
 
 from bot.answering.decision import decide, selector_ranking
+from bot.nlu.context import CONTEXT_KEY
 from bot.nlu.normalize import fold
 from bot.situation.model import NOT_FOR_RULES
 from bot.situation.vocabulary import UNKNOWN, rule_name
@@ -30,6 +31,17 @@ def firm_faq_question(parse: dict, thresholds, entry_intents: Mapping[str, str],
     decision = decide(as_question(parse), thresholds, entry_intents.keys())
     entry_id = decision.entry_id or ""
     return (decision.kind == "answer" and entry_intents.get(entry_id) == "faq" and not entry_checks.get(entry_id)
+            and decision.confidence >= thresholds.question_over_check)
+
+
+def firm_follow_up(parse: dict, thresholds, entry_intents: Mapping[str, str]) -> bool:
+    """A message sent to the check that, read in the context of the last answer (bot/nlu/context.py), the
+    selector ties firmly to a FAQ entry: « et pour un apprenti ? » after « qui a droit à Visale ? » asks
+    about the conditions, not for a check (a request for one, « suis-je éligible ? », is read before)."""
+    if not (parse or {}).get(CONTEXT_KEY):
+        return False
+    decision = decide(as_question(parse), thresholds, entry_intents.keys())
+    return (decision.kind == "answer" and entry_intents.get(decision.entry_id or "") == "faq"
             and decision.confidence >= thresholds.question_over_check)
 
 
