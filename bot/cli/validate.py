@@ -49,7 +49,7 @@ def check_parameter_references(base, root: Path) -> int:
     parameter must exist; a value written by hand is warned."""
     from bot.rules.formatting import parameter_references
     from bot.rules.freshness import confirmation_problems
-    from bot.rules.literals import hand_written
+    from bot.rules.literals import aid_text_fields, hand_written
     from bot.rules.ruleset import RuleSet
     try:
         rules = RuleSet.load(root)
@@ -73,6 +73,8 @@ def check_parameter_references(base, root: Path) -> int:
         return 1
     texts += [(f"{root.name}/eligibilite/faits.yml : « {fact.name} »", text) for fact in rules.facts
               for text in (fact.question, fact.why)]
+    texts += [(f"{root.name}/eligibilite/{aid}.yml : {where}", text) for aid, aid_texts in rules.texts.items()
+              for where, text in aid_text_fields(aid_texts.content)]
     for warning in hand_written(texts, rules.parameters, dt.date.today()):
         print(f"Attention : {warning}")
     return 0

@@ -29,6 +29,25 @@ def euro_parameters(parameters, day: dt.date) -> Dict[float, List[str]]:
     return values
 
 
+def aid_text_fields(content) -> List[Tuple[str, str]]:
+    """(where, text) for every text of an aid's file: verdicts, criteria, steps, alternatives, infos."""
+    fields: List[Tuple[str, str]] = []
+    for group in ("verdicts", "verdicts_tiers"):
+        verdicts = getattr(content, group)
+        if verdicts is not None:
+            fields += [(f"{group} > {status}", getattr(verdicts, status)) for status in ("eligible", "non_eligible",
+                                                                                        "indetermine")]
+    for key, texts in content.criteres.items():
+        fields += [(f"criteres > {key} > {name}", value) for name, value in
+                   (("regle", texts.regle), ("valeur", texts.valeur), ("valeur_ok", texts.valeur_ok),
+                    ("valeur_echec", texts.valeur_echec)) if value]
+    for status in ("eligible", "non_eligible", "indetermine"):
+        fields += [(f"demarches > {status}", text) for text in getattr(content.demarches, status)]
+    fields += [("alternatives", alternative.texte) for alternative in content.alternatives]
+    fields += [(f"infos > {key}", text) for key, text in content.infos.items()]
+    return fields
+
+
 def hand_written(texts: Iterable[Tuple[str, str]], parameters, day: dt.date) -> List[str]:
     """« where: 1 710 € is visale.plus_de_30_ans.salaire_net_maximum » warnings for (where, text) pairs."""
     by_value = euro_parameters(parameters, day)
