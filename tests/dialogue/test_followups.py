@@ -1,0 +1,77 @@
+"""Follow-ups: the context ranking, typed choices and the multi-turn scorer (pure parts)."""
+
+import pytest
+
+from bot.dialogue.answers import option_chosen, payload_parts
+from bot.evaluation.followups import FollowUp, LastTurn, judge, read_followups, summary
+from bot.knowledge import load_knowledge
+from bot.nlu.context import combine, context_of, previous_question, topic
+
+KNOWLEDGE = load_knowledge("knowledge")
+OFFERED = [("Vérifier mon éligibilité", '/eligibilite{"aide": "visale"}'),
+           ("Qui a droit à Visale ?", '/faq{"answer_id": "visale_eligibilite"}'),
+           ("👍 Oui", '/feedback{"note":"+","cible":"visale_couple"}'),
+           ("👎 Non", '/feedback{"note":"-","cible":"visale_couple"}')]
+
+
+def test_context_ranking_lets_the_reading_after_the_previous_question_win_when_the_message_alone_hesitates():
+    alone = [("hors_sujet/hs_general", 0.4), ("faq/loca_pass", 0.1)]
+    in_context = [("faq/loca_pass", 0.9), ("hors_sujet/hs_general", 0.05)]
+    ranked = combine(alone, in_context, 10, labels=58)
+    assert [label for label, _ in ranked] == ["faq/loca_pass", "hors_sujet/hs_general"]
+    assert ranked[0][1] > 0.5 > ranked[1][1]
+
+
+def test_context_ranking_keeps_a_self_contained_question():
+    alone = [("faq/alin_presentation", 0.95), ("faq/visale_presentation", 0.02)]
+    in_context = [("faq/visale_presentation", 0.55), ("faq/alin_presentation", 0.4)]
+    assert combine(alone, in_context, 10, labels=58)[0][0] == "faq/alin_presentation"
+
+
+def test_topic_slot_round_trip():
+    value = topic("loca_pass", "loca_pass", "c'est quoi l'avance loca-pass ?")
+    assert previous_question(value) == "c'est quoi l'avance loca-pass ?"
+    assert previous_question(None) is None and previous_question({"question": " "}) is None
+    assert context_of(value, True) == {"entree": "loca_pass", "aide": "loca_pass", "change": True}
+
+
+@pytest.mark.parametrize("typed, payload", [
+    ("1", OFFERED[0][1]), ("le deuxième", OFFERED[1][1]), ("Qui a droit à Visale ?", OFFERED[1][1]),
+    ("oui", OFFERED[2][1]), ("non", OFFERED[3][1]), ("nan", OFFERED[3][1]), ("ok", OFFERED[2][1]),
+    ("5", None), ("non, 1300", None), ("non je voulais savoir autre chose", None)])
+def test_typed_choices_pick_the_offered_button(typed, payload):
+    assert option_chosen(typed, OFFERED) == payload
+
+
+def test_payload_parts():
+    assert payload_parts('/faq{"answer_id": "alin_nud"}') == ("faq", {"answer_id": "alin_nud"})
+    assert payload_parts("/saisine") == ("saisine", {})
+    assert payload_parts("/faq{oups") is None and payload_parts("bonjour") is None and payload_parts(None) is None
+
+
+def test_judge_needs_the_entry_for_the_audience_and_the_check_pending():
+    followup = FollowUp("x", "check_question", "public", ["suis-je éligible à visale ?", "c'est gratuit ?"],
+                        "visale_presentation", "visale")
+    answer = KNOWLEDGE.answer_text("visale_presentation", "tous")
+    assert judge(followup, LastTurn([answer, "Quel âge avez-vous ?"], "visale", "age"), KNOWLEDGE).right
+    assert not judge(followup, LastTurn([answer], None, None), KNOWLEDGE).right
+    assert not judge(followup, LastTurn(["Quel âge avez-vous ?"], "visale", "age"), KNOWLEDGE).right
+    clarified = judge(followup, LastTurn([KNOWLEDGE.messages.clarify], None, None), KNOWLEDGE)
+    figures = summary([clarified])
+    assert figures["toutes"] == {"n": 1, "right": 0.0, "clarify": 1.0}
+    assert figures["check_question"] == figures["toutes"] and figures["canal public"] == figures["toutes"]
+
+
+def test_a_malformed_conversation_is_refused_with_its_id(tmp_path):
+    path = tmp_path / "set.yml"
+    path.write_text('conversations:\n  - id: z1\n    kind: ellipsis\n    channel: public\n    turns: ["une"]\n'
+                    '    expect: {entry: nulle_part}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="z1.*2 ou 3 tours.*fiche inconnue"):
+        read_followups(path, list(KNOWLEDGE.entries))
+
+
+def test_the_sets_are_well_formed():
+    for name in ("tests/nlu/followups_dev.yml", "tests/nlu/followups.yml"):
+        conversations = read_followups(name, list(KNOWLEDGE.entries), ["visale", "alin", "mobili_jeune", "mobili_pass",
+                                                                        "loca_pass", "accompagnement", "toutes"])
+        assert len(conversations) >= 70
