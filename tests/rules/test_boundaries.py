@@ -87,6 +87,11 @@ NOT_A_THRESHOLD = {
     "mobili_jeune.montant.minimum_mensuel": "amount (cases: mobili_jeune.yml)",
     **{f"mobili_pass.montant_maximum.{name}": "amount shown in texts"
        for name in ("subvention_zones_a_abis_b1", "subvention_zones_b2_c", "total_zones_a_abis_b1", "total_zones_b2_c")},
+    "mon_job_mon_logement.distribuee": "an ended aid the assistant does not evaluate (knowledge/parametres/)",
+    "mon_job_mon_logement.montant": "an ended aid the assistant does not evaluate (make check-rules compares it)",
+    "agri_mobili_jeune.montant_maximum_mensuel": "an aid cited, not evaluated (make check-rules compares it)",
+    "saisonniers_agricoles.aide_logement.montant_mensuel": "an aid cited, not evaluated",
+    "saisonniers_agricoles.aide_logement.duree_maximum_mois": "an aid cited, not evaluated",
     "visale.nombre_titulaires_maximum": "a count of holders that changes the questions (cases: visale.yml)",
     "visale.taux_effort_maximum": "a ratio of two facts (cases: visale.yml)",
     **{f"visale.etudiant.ressources_au_dela_du_loyer_sans_condition.{zone}": (
