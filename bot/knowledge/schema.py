@@ -123,6 +123,7 @@ class Entry(Strict):
     questions: List[str] = Field(..., min_items=MIN_QUESTIONS)
     answer: Answer
     public_answer: Optional[Answer] = None
+    staff_answer: Optional[Answer] = None  # « tous » entries: the wording for CCAS agents (staff channel)
     sources: List[Source] = Field(default_factory=list)
     reviewed: dt.date
     see_also: List[str] = Field(default_factory=list)
@@ -169,11 +170,19 @@ class Entry(Strict):
 
     _answer = validator("answer", allow_reuse=True)(_check_answer)
     _public_answer = validator("public_answer", allow_reuse=True)(_check_answer)
+    _staff_answer = validator("staff_answer", allow_reuse=True)(_check_answer)
 
     @validator("reviewed")
     def _reviewed(cls, value):
         if value > dt.date.today():
             raise ValueError("la date de relecture est dans le futur")
+        return value
+
+    @validator("staff_answer")
+    def _staff_answer_for_everyone(cls, value, values):
+        if value and values.get("audience") == "professionnels":
+            raise ValueError("« staff_answer » ne sert que pour une fiche « audience: tous » (« answer » est déjà pour "
+                             "les professionnels)")
         return value
 
     @validator("public_answer", always=True)
@@ -194,7 +203,10 @@ class Entry(Strict):
         return value
 
     def versions(self, audience: str) -> List[DatedText]:
-        answer = self.answer if audience == "professionnels" or self.audience == "tous" else self.public_answer
+        if audience == "professionnels":
+            answer = self.staff_answer or self.answer
+        else:
+            answer = self.answer if self.audience == "tous" else self.public_answer
         return [DatedText(text=answer)] if isinstance(answer, str) else list(answer)
 
     def text_on(self, day: dt.date, audience: str) -> Optional[str]:
