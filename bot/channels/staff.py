@@ -276,8 +276,10 @@ class StaffInput(InputChannel):
         @staff.route("/intro", methods=["GET"])
         async def intro(_: Request) -> HTTPResponse:
             messages = dialogue_messages()
-            return response.json({"welcome": messages.welcome, "privacy": messages.privacy,
-                                  "unavailable": messages.unavailable})
+            return response.json({"welcome": messages.welcome,
+                                  "privacy": getattr(messages, "staff_privacy", None) or messages.privacy,
+                                  "unavailable": messages.unavailable,
+                                  "source": getattr(messages, "source", "Source")})
 
         async def asset(name: str) -> HTTPResponse:
             return await response.file(WIDGET_DIR / name, mime_type=ASSETS[name],

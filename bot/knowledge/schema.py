@@ -230,7 +230,8 @@ class Messages(Strict):
     see_also: str
     unavailable: str
     welcome: str
-    privacy: str  # sent on first contact on the messaging channels and shown by the staff widget
+    privacy: str  # sent on first contact on the messaging and public REST channels
+    staff_privacy: Optional[str] = None  # shown by the staff widget, for agents (else `privacy`)
     numbered_choices: str = "Répondez par le numéro de votre choix :"  # SMS: buttons become numbered choices
     # Before an answer chosen with the help of the previous one (a follow-up, bot/nlu/context.py): {sujet} = its title
     context_topic: str = "À propos de « {sujet} » :"
@@ -409,10 +410,11 @@ class DistressFraming(Strict):
 
     figure: List[str] = Field(default_factory=list)
     passe: List[str] = Field(default_factory=list)
+    hypothese: List[str] = Field(default_factory=list)
     present: List[str] = Field(default_factory=list)
     aides: List[str] = Field(default_factory=list)
 
-    _cue = validator("figure", "passe", "present", "aides", each_item=True, allow_reuse=True)(
+    _cue = validator("figure", "passe", "hypothese", "present", "aides", each_item=True, allow_reuse=True)(
         DistressSituation._cue.__func__)
 
 

@@ -13,7 +13,7 @@ from bot.channels.staff import mint_token
 from bot.knowledge import load_knowledge
 from bot.persistence import feedback
 from tests.channels import fake_provider as fake
-from tests.channels.browser import CHROMIUM, CHROMIUM_ARGS, axe_source, chromium_missing_reason
+from tests.channels.browser import PROJECT_ROOT, CHROMIUM, CHROMIUM_ARGS, axe_source, chromium_missing_reason
 
 import playwright.sync_api as playwright_api
 expect = playwright_api.expect
@@ -116,10 +116,10 @@ def knowledge(stack):
 def test_type_a_question_and_read_the_answer(widget, knowledge):
     widget.open()
     welcome = comparable(" ".join(widget.bot_bubbles().all_inner_texts()))
-    assert comparable(knowledge.messages.privacy) in welcome
+    assert comparable(knowledge.messages.staff_privacy) in welcome  # written for agents (issue 17, item 6)
     answer = widget.ask("visale pour un couple ?")
     assert comparable(knowledge.answer_text("visale_couple", "professionnels")) in answer
-    assert widget.page.locator(".aal-msg--user").last.inner_text().endswith("visale pour un couple ?")
+    assert widget.page.locator(".aal-msg--user .aal-bubble").last.inner_text() == "visale pour un couple ?"
     assert not widget.errors
 
 
@@ -130,7 +130,7 @@ def test_staff_get_professional_content_with_links(widget):
     link = widget.page.locator(".aal-msg--bot a[href^='https://']").last
     expect(link).to_have_attribute("target", "_blank")
     expect(link).to_have_attribute("rel", "noopener noreferrer")
-    assert "(nouvelle fenêtre)" in link.inner_text()
+    assert "(nouvelle fenêtre)" in link.text_content()  # (sources are folded: text_content, not inner_text)
     assert widget.page.locator(".aal-msg--bot a[href='mailto:accompagnementthdf.als@actionlogement.fr']").count()
 
 
@@ -181,7 +181,8 @@ def test_click_a_quick_reply(widget, knowledge):
     expect(widget.page.locator(".aal-msg--user").last).to_contain_text(title)
     answer = shown(*widget.bot_bubbles().all_inner_texts()[before:])
     assert comparable(knowledge.answer_text(chosen, "professionnels")) in answer
-    expect(choice).to_be_focused()  # focus stays where the user put it
+    expect(widget.input).to_be_focused()  # the pressed reply is now disabled: the focus goes to the input
+    expect(choice).to_be_disabled()
 
 
 def test_reload_keeps_the_conversation(widget):
@@ -450,5 +451,180 @@ def test_axe_finds_no_serious_or_critical_violation(browser, stack, viewport, re
         widget.page.keyboard.press("Escape")
         violations = widget.page.evaluate(AXE_RUN, AXE_TAGS)
         assert not [v for v in violations if v["impact"] in ("serious", "critical")], violations
+    finally:
+        context.close()
+
+
+# --- issue 17: reading a new answer, focus, stale buttons, ratings, sources, badge, screenshots ------------
+
+def _top_of(page, locator):
+    """(top of the element, top and bottom of the log's visible area), in pixels of the page."""
+    box = locator.bounding_box()
+    log = page.locator(".aal-log").bounding_box()
+    return box["y"], log["y"], log["y"] + log["height"]
+
+
+def test_a_new_answer_is_shown_from_its_first_line(widget):
+    widget.open()
+    widget.ask("c'est quoi AL'in ?")
+    widget.ask("visale pour un couple ?")
+    answer = widget.page.locator(".aal-msg--bot").nth(-2)  # the answer, then 👍 / 👎
+    top, visible_top, visible_bottom = _top_of(widget.page, answer)
+    assert visible_top - 1 <= top < visible_bottom - 40, (top, visible_top, visible_bottom)
+    log = widget.page.locator(".aal-log")
+    assert log.evaluate("l => l.scrollHeight - l.scrollTop - l.clientHeight") > 40  # not jumped to the end
+
+
+def test_scrolled_up_the_user_gets_a_marker_instead_of_a_jump(widget):
+    widget.open()
+    widget.ask("c'est quoi AL'in ?")
+    page = widget.page
+    held = []
+    page.route("**/webhooks/staff/webhook", lambda route: held.append(route))
+    before = widget.bot_bubbles().count()
+    widget.input.fill("visale pour un couple ?")
+    page.keyboard.press("Enter")
+    for _ in range(50):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    log = page.locator(".aal-log")
+    log.evaluate("l => { l.scrollTop = 0; }")  # reading the start again while the answer is on its way
+    held[0].continue_()
+    widget.wait_bot(before)
+    assert log.evaluate("l => l.scrollTop") == 0  # no jump
+    marker = page.get_by_role("button", name=re.compile("Nouveaux messages"))
+    marker.click()
+    answer = page.locator(".aal-msg--bot").nth(before)
+    expect(answer).to_be_focused()
+    top, visible_top, visible_bottom = _top_of(page, answer)
+    assert visible_top - 1 <= top < visible_bottom - 40
+    expect(marker).to_be_hidden()
+
+
+def test_after_a_reload_the_list_opens_at_the_latest_turn(widget):
+    widget.open()
+    widget.ask("c'est quoi AL'in ?")
+    widget.ask("visale pour un couple ?")
+    widget.page.reload()
+    last_question = widget.page.locator(".aal-msg--user").last
+    last_question.wait_for()
+    top, visible_top, visible_bottom = _top_of(widget.page, last_question)
+    assert visible_top - 1 <= top < visible_bottom, (top, visible_top, visible_bottom)
+    assert widget.page.locator(".aal-log").evaluate("l => l.scrollTop") > 0
+
+
+def test_quick_replies_of_past_turns_are_disabled(widget):
+    widget.open()
+    widget.ask("c'est quoi AL'in ?")
+    first_turn = widget.page.locator(".aal-msg--bot").nth(2).locator(".aal-choice")
+    assert first_turn.count() >= 1 and all(b.is_enabled() for b in first_turn.all())
+    widget.ask("visale pour un couple ?")
+    assert all(b.is_disabled() for b in first_turn.all())
+    latest = widget.page.locator(".aal-msg--bot").last.locator(".aal-choice")
+    assert latest.count() >= 1 and all(b.is_enabled() for b in latest.all())
+
+
+def test_one_rating_per_answer_changeable_and_named(widget):
+    widget.open()
+    widget.ask("visale pour un couple ?")
+    page = widget.page
+    up = page.locator(".aal-choice[data-note='+']").last
+    down = page.locator(".aal-choice[data-note='-']").last
+    posted = []
+    page.on("request", lambda r: posted.append(r.post_data) if r.url.endswith("/webhooks/staff/webhook") else None)
+    before = widget.bot_bubbles().count()
+    up.click()
+    widget.wait_bot(before)
+    expect(up).to_have_attribute("aria-pressed", "true")
+    expect(up).to_be_focused()
+    up.click()  # the same rating again: nothing sent
+    page.wait_for_timeout(300)
+    echo = page.locator(".aal-msg--user").last.inner_text()
+    assert feedback.UP in echo and "réponse « Oui : Visale peut couvrir deux personnes" in echo, echo
+    before = widget.bot_bubbles().count()
+    down.click()  # changed
+    widget.wait_bot(before)
+    expect(down).to_have_attribute("aria-pressed", "true")
+    expect(up).to_have_attribute("aria-pressed", "false")
+    notes = [json.loads(p)["message"] for p in posted if p]
+    assert [n.split('"note":"')[1][0] for n in notes] == ["+", "-"], notes
+
+
+def test_sources_are_folded_titled_links_and_numbers_are_links(widget, knowledge):
+    widget.open()
+    widget.ask("visale pour un couple ?")
+    page = widget.page
+    sources = page.locator(".aal-msg--bot .aal-sources").last
+    expect(sources.locator("summary")).to_contain_text("Sources (vérifié le ")
+    assert sources.get_attribute("open") is None  # folded
+    links = sources.locator("a")
+    assert links.count() >= 1
+    for link in links.all():
+        assert not link.inner_text().startswith("http")  # the title, not the address
+    widget.ask("c'est quoi visale ?")
+    assert page.locator(".aal-msg--bot a[href='https://www.visale.fr']").count() \
+        or page.locator(".aal-msg--bot a[href^='https://www.visale.fr']").count()
+    widget.ask("quel numéro appeler chez action logement ?")
+    assert page.locator(".aal-msg--bot a[href='tel:0970800800']").count() >= 1
+
+
+def test_full_screen_panel_is_a_modal_dialog_that_keeps_the_focus(browser, stack):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    widget = WidgetPage(context.new_page(), stack)
+    try:
+        widget.open()
+        page = widget.page
+        panel = page.locator(".aal-panel")
+        expect(panel).to_have_attribute("role", "dialog")
+        expect(panel).to_have_attribute("aria-modal", "true")
+        for _ in range(15):  # Tab cycles inside the dialog, never to the launcher or the page
+            page.keyboard.press("Tab")
+            assert page.evaluate("document.querySelector('.aal-panel').contains(document.activeElement)")
+        page.keyboard.press("Escape")
+        expect(panel).to_be_hidden()
+        expect(widget.launcher).to_be_focused()  # focus restored
+    finally:
+        context.close()
+
+
+def test_a_reply_while_closed_gives_a_badge_and_an_announcement(widget):
+    page = widget.page
+    widget.open()
+    widget.input.fill("visale pour un couple ?")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")  # closed before the answer arrives
+    badge = page.locator(".aal-badge")
+    expect(badge).to_have_text(re.compile(r"nouveaux? messages?"))
+    expect(page.locator(".aal > p[aria-live]")).to_have_text("Nouvelle réponse de l'assistant.")
+    widget.launcher.click()
+    expect(badge).to_be_hidden()
+
+
+def test_multi_line_input_and_timestamps(widget):
+    widget.open()
+    page = widget.page
+    widget.input.type("première ligne")
+    page.keyboard.press("Shift+Enter")
+    widget.input.type("visale pour un couple ?")
+    assert widget.input.input_value() == "première ligne\nvisale pour un couple ?"
+    before = widget.bot_bubbles().count()
+    page.keyboard.press("Enter")
+    widget.wait_bot(before)
+    assert re.fullmatch(r"à \d\d:\d\d", page.locator(".aal-msg--user time").last.inner_text())
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1366, "height": 768}, {"width": 320, "height": 640}],
+                         ids=["1366px", "320px"])
+def test_screenshots_for_the_docs(browser, stack, viewport):
+    """docs/widget-1366.png and docs/widget-320.png, from a real conversation."""
+    context = browser.new_context(viewport=viewport, locale="fr-FR")
+    widget = WidgetPage(context.new_page(), stack)
+    try:
+        widget.open()
+        widget.ask("visale pour un couple ?")
+        path = PROJECT_ROOT / "docs" / f"widget-{viewport['width']}.png"
+        widget.page.screenshot(path=str(path))
+        assert path.stat().st_size > 10_000
     finally:
         context.close()

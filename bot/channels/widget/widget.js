@@ -12,8 +12,13 @@
  *
  * Sécurité : aucun texte (utilisateur ou base de connaissances) n'est inséré comme HTML ; le
  * markdown réduit (**gras**, *italique*, listes "- ", liens <https://…> et [texte](https://…),
- * adresses web et e-mail) est rendu en
+ * adresses web, www.…, e-mail et numéros de téléphone) est rendu en
  * créant des nœuds DOM (textContent). Le jeton reste en mémoire, jamais dans le stockage.
+ *
+ * Lecture : une nouvelle réponse s'affiche depuis sa première ligne (repère « Nouveaux messages » si
+ * l'utilisateur lit plus haut) ; les réponses proposées d'un tour passé sont désactivées ; une seule
+ * note 👍 / 👎 par réponse, modifiable ; sources repliées sous « Sources » ; en plein écran (téléphone,
+ * zoom 200 %) le panneau est une boîte de dialogue modale qui garde le focus.
  */
 (function () {
   "use strict";
@@ -58,8 +63,19 @@
     resend: "Renvoyer le message",
     expired: "Votre session a expiré ou n'est pas reconnue : rechargez la page de l'intranet.",
     refused: "Le message a été refusé : ",
-    unavailable: "Le service est momentanément indisponible. Merci de réessayer dans quelques minutes."
+    unavailable: "Le service est momentanément indisponible. Merci de réessayer dans quelques minutes.",
+    newMessages: "Nouveaux messages",
+    unread: function (n) { return n > 1 ? n + " nouveaux messages" : "1 nouveau message"; },
+    arrived: "Nouvelle réponse de l'assistant.",
+    sources: "Sources",
+    rated: function (title, subject) { return title + " (réponse « " + subject + " »)"; },
+    ratingDone: "Votre avis est enregistré. Vous pouvez le changer.",
+    copyAnswer: "Copier la réponse",
+    copied: "Réponse copiée.",
+    sentAt: function (time) { return "à " + time; },
+    inputHint: "Entrée pour envoyer, Maj+Entrée pour aller à la ligne."
   };
+  var FEEDBACK_PAYLOAD = /^\/feedback\{/;  /* the 👍 / 👎 buttons (bot/persistence/feedback.py) */
 
   /* ---------- state kept for the browser tab (sessionStorage) ---------- */
 
@@ -97,17 +113,32 @@
     return node;
   }
 
-  var INLINE = /\*\*(.+?)\*\*|\*([^*\s](?:[^*\n]*[^*\s])?)\*(?![*\w])|\[([^\]\n]+)\]\(((?:https?:\/\/|mailto:)[^)\s]+)\)|<((?:https?:\/\/|mailto:)[^>\s]+)>|(https?:\/\/[^\s<>"]+)|([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})/g;
+  var INLINE = new RegExp([
+    /\*\*(.+?)\*\*/.source,
+    /\*([^*\s](?:[^*\n]*[^*\s])?)\*(?![*\w])/.source,
+    /\[([^\]\n]+)\]\(((?:https?:\/\/|mailto:)[^)\s]+)\)/.source,
+    /<((?:https?:\/\/|mailto:)[^>\s]+)>/.source,
+    /(https?:\/\/[^\s<>"]+)/.source,
+    /([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})/.source,
+    /(?<![\w.\/@-])(www\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:\/[^\s<>"]*)?)/.source,
+    /* phone numbers: 0X XX XX XX XX, 0970 800 800, +33 …, and the short national helplines */
+    /(?<![\d+])((?:\+33 ?|0)\d(?:[ .]?\d{2}){4}|0\d{3} \d{3} \d{3}|(?:115|119|3919|3114|3977)(?!\s?[\d€%]))(?![\d])/.source
+  ].join("|"), "g");
 
   function link(label, href) {
-    if (!/^(https?:|mailto:)/i.test(href)) { return document.createTextNode(label); }
+    if (!/^(https?:|mailto:|tel:)/i.test(href)) { return document.createTextNode(label); }
     var a = el("a", { href: href, text: label });
-    if (!/^mailto:/i.test(href)) {
+    if (/^https?:/i.test(href)) {
       a.setAttribute("target", "_blank");
       a.setAttribute("rel", "noopener noreferrer");
       a.appendChild(el("span", { "class": "aal-sr", text: TEXT.newWindow }));
     }
     return a;
+  }
+
+  function trimUrl(url) {
+    var cut = /[.,;:!?)\]»]+$/.exec(url);
+    return cut ? [url.slice(0, -cut[0].length), cut[0]] : [url, ""];
   }
 
   function inline(text, parent) {
@@ -121,6 +152,7 @@
       }
       if (match.index > position) { parent.appendChild(document.createTextNode(text.slice(position, match.index))); }
       var trailing = "";
+      var parts;
       if (match[1] !== undefined) {
         var strong = el("strong");
         inline(match[1], strong);
@@ -134,12 +166,17 @@
       } else if (match[5] !== undefined) {
         parent.appendChild(link(match[5].replace(/^mailto:/i, ""), match[5]));
       } else if (match[6] !== undefined) {
-        var url = match[6];
-        var cut = /[.,;:!?)\]»]+$/.exec(url);
-        if (cut) { trailing = cut[0]; url = url.slice(0, -trailing.length); }
-        parent.appendChild(link(url, url));
-      } else {
+        parts = trimUrl(match[6]);
+        trailing = parts[1];
+        parent.appendChild(link(parts[0], parts[0]));
+      } else if (match[7] !== undefined) {
         parent.appendChild(link(match[7], "mailto:" + match[7]));
+      } else if (match[8] !== undefined) {
+        parts = trimUrl(match[8]);
+        trailing = parts[1];
+        parent.appendChild(link(parts[0], "https://" + parts[0]));
+      } else {
+        parent.appendChild(link(match[9], "tel:" + match[9].replace(/[ .]/g, "")));
       }
       if (trailing) { parent.appendChild(document.createTextNode(trailing)); }
       position = match.index + match[0].length;
@@ -147,8 +184,37 @@
     if (position < text.length) { parent.appendChild(document.createTextNode(text.slice(position))); }
   }
 
+  /* « Source : A <https://…> ; B (vérifié le …) » as a folded list of titled links. */
+  function sourcesBlock(paragraph) {
+    var label = intro.source || "Source";
+    var head = new RegExp("^" + label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + "s? : ");
+    if (!head.test(paragraph) || /\n/.test(paragraph)) { return null; }
+    var body = paragraph.replace(head, "");
+    var reviewed = /\s\(([^()]*)\)$/.exec(body);
+    if (reviewed) { body = body.slice(0, reviewed.index); }
+    var details = el("details", { "class": "aal-sources" });
+    details.appendChild(el("summary", { text: TEXT.sources + (reviewed ? " (" + reviewed[1] + ")" : "") }));
+    var items = el("ul");
+    body.split(" ; ").forEach(function (source) {
+      var withUrl = /^(.*?)\s*<(https?:\/\/[^>\s]+)>$/.exec(source);
+      var li = el("li");
+      if (withUrl && withUrl[1]) {
+        var a = link(withUrl[1], withUrl[2]);
+        a.setAttribute("title", withUrl[2]);
+        li.appendChild(a);
+      } else {
+        inline(source, li);
+      }
+      items.appendChild(li);
+    });
+    details.appendChild(items);
+    return details;
+  }
+
   function renderText(text, container) {
     String(text || "").replace(/\r\n?/g, "\n").trim().split(/\n[ \t]*\n+/).forEach(function (paragraph) {
+      var sources = sourcesBlock(paragraph);
+      if (sources) { container.appendChild(sources); return; }
       var list = null;
       var p = null;
       paragraph.split("\n").forEach(function (line) {
@@ -180,33 +246,39 @@
   var host = config.container ? document.querySelector(config.container) : null;
   var inlineMode = !!host;
   var root = el("div", { "class": "aal" + (inlineMode ? " aal--inline" : ""), lang: "fr" });
+  var badge = el("span", { "class": "aal-badge", hidden: "" });
   var launcher = el("button", { type: "button", "class": "aal-launcher", "aria-expanded": "false",
-    "aria-controls": "aal-panel", text: TEXT.launcher });
+    "aria-controls": "aal-panel" }, [el("span", { text: TEXT.launcher }), badge]);
+  /* Outside the panel: a live region still heard while the panel is closed. */
+  var announcer = el("p", { "class": "aal-sr", "aria-live": "polite" });
   var closeButton = el("button", { type: "button", "class": "aal-close", "aria-label": TEXT.closeLabel, text: TEXT.close });
   var resetButton = el("button", { type: "button", "class": "aal-reset", title: TEXT.resetLabel, text: TEXT.reset });
   var list = el("ol", { "class": "aal-messages" });
   var log = el("div", { "class": "aal-log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
     "aria-label": TEXT.log, tabindex: "0" }, [list]);
+  var newMarker = el("button", { type: "button", "class": "aal-new", hidden: "", text: TEXT.newMessages + " ↓" });
   var status = el("p", { "class": "aal-typing", role: "status" });
   var alertBox = el("div", { "class": "aal-alert", role: "alert" });
-  var input = el("input", { type: "text", id: "aal-input", "class": "aal-input", maxlength: "2000",
-    autocomplete: "off", "aria-describedby": "aal-input-error" });
+  var input = el("textarea", { id: "aal-input", "class": "aal-input", maxlength: "2000", rows: "1",
+    autocomplete: "off", "aria-describedby": "aal-input-hint aal-input-error" });
+  var inputHint = el("p", { id: "aal-input-hint", "class": "aal-sr", text: TEXT.inputHint });
   var inputError = el("p", { id: "aal-input-error", "class": "aal-input-error" });
   var sendButton = el("button", { type: "submit", "class": "aal-send", text: TEXT.send });
   var form = el("form", { "class": "aal-form", novalidate: "" }, [
     el("label", { "for": "aal-input", "class": "aal-label", text: TEXT.inputLabel }),
     el("div", { "class": "aal-row" }, [input, sendButton]),
-    inputError
+    inputHint, inputError
   ]);
   var headerButtons = inlineMode ? [resetButton] : [resetButton, closeButton];
   var panel = el("section", { id: "aal-panel", "class": "aal-panel", "aria-labelledby": "aal-title" }, [
     el("div", { "class": "aal-header" }, [el("h2", { id: "aal-title", "class": "aal-title", text: config.title })]
       .concat(headerButtons)),
-    log, status, alertBox, form
+    el("div", { "class": "aal-log-area" }, [log, newMarker]), status, alertBox, form
   ]);
   if (!inlineMode) {
     panel.hidden = true;
     root.appendChild(launcher);
+    root.appendChild(announcer);
   }
   root.appendChild(panel);
   (host || document.body).appendChild(root);
@@ -215,14 +287,84 @@
   var introLoaded = false;
   var queue = Promise.resolve();
   var token = null;
+  var firstUnseen = null;  /* the first new message the user has not scrolled to yet */
+  /* The same query as the stylesheet's full-screen panel. */
+  var fullScreen = window.matchMedia ? window.matchMedia("(max-width: 30em), (max-height: 32em)") : null;
 
   function nearBottom() {
     return log.scrollHeight - log.scrollTop - log.clientHeight < 80;
   }
 
+  function scrollToItem(item) {
+    log.scrollTop = Math.max(item.offsetTop - 8, 0);
+  }
+
+  function itemOf(index) {
+    return list.querySelector('[data-index="' + index + '"]');
+  }
+
+  function clock(iso) {
+    var date = new Date(iso);
+    if (isNaN(date.getTime())) { return null; }
+    return ("0" + date.getHours()).slice(-2) + ":" + ("0" + date.getMinutes()).slice(-2);
+  }
+
+  /* A message's quick replies are stale once the user has said something after it (a rating of
+     that same answer excepted: it can be changed). */
+  function stale(index) {
+    for (var i = index + 1; i < state.messages.length; i += 1) {
+      var later = state.messages[i];
+      if (later.who === "user" && later.rates !== index) { return true; }
+    }
+    return false;
+  }
+
+  function refreshChoices() {
+    Array.prototype.forEach.call(list.querySelectorAll(".aal-msg[data-index]"), function (item) {
+      var index = Number(item.getAttribute("data-index"));
+      var message = state.messages[index];
+      var off = stale(index);
+      Array.prototype.forEach.call(item.querySelectorAll(".aal-choices:not(.aal-tools) .aal-choice"), function (button) {
+        button.disabled = off;
+        if (button.hasAttribute("aria-pressed")) {
+          button.setAttribute("aria-pressed", String(!!message && message.rated === button.getAttribute("data-note")));
+        }
+      });
+    });
+  }
+
+  /* The answer a 👍 / 👎 message rates: the bot message just before it. */
+  function ratedSubject(index) {
+    for (var i = index - 1; i >= 0; i -= 1) {
+      var m = state.messages[i];
+      if (m.who === "bot" && !m.notice && m.text) {
+        var first = m.text.replace(/\*+/g, "").split("\n")[0].trim();
+        return first.length > 50 ? first.slice(0, 50).replace(/\s+\S*$/, "") + "…" : first;
+      }
+      if (m.who === "user" && m.rates === undefined) { break; }
+    }
+    return "";
+  }
+
+  function choiceButton(button, index) {
+    var rating = FEEDBACK_PAYLOAD.test(button.payload) && /"note":"[+-]"/.test(button.payload) &&
+      !/"raison"/.test(button.payload);
+    var choice = el("button", { type: "button", "class": "aal-choice", text: button.title });
+    if (rating) {
+      var note = /"note":"([+-])"/.exec(button.payload)[1];
+      choice.setAttribute("data-note", note);
+      choice.setAttribute("aria-pressed", String(state.messages[index].rated === note));
+      choice.addEventListener("click", function () { rate(index, note, button); });
+    } else {
+      choice.addEventListener("click", function () { submit(button.payload, button.title); input.focus(); });
+    }
+    return choice;
+  }
+
   function show(message, index) {
     var who = message.who === "user" ? "user" : "bot";
-    var item = el("li", { "class": "aal-msg aal-msg--" + who + (message.notice ? " aal-msg--notice" : "") });
+    var item = el("li", { "class": "aal-msg aal-msg--" + who + (message.notice ? " aal-msg--notice" : ""),
+      tabindex: "-1" });
     item.appendChild(el("span", { "class": "aal-sr", text: who === "user" ? TEXT.you + " " : TEXT.bot + " " }));
     var bubble = el("div", { "class": "aal-bubble" });
     if (who === "user") {
@@ -231,36 +373,46 @@
       renderText(message.text, bubble);
     }
     item.appendChild(bubble);
+    var time = message.at && clock(message.at);
+    if (time) {
+      item.appendChild(el("p", { "class": "aal-meta" }, [el("time", { datetime: message.at, text: TEXT.sentAt(time) })]));
+    }
     if (message.failed) {
       item.appendChild(el("p", { "class": "aal-failed", text: TEXT.notSent }));
     }
     var buttons = (message.buttons || []).filter(function (b) { return b && b.title && b.payload; });
     if (buttons.length) {
       var group = el("div", { "class": "aal-choices", role: "group", "aria-label": TEXT.choices });
-      buttons.forEach(function (button) {
-        var choice = el("button", { type: "button", "class": "aal-choice", text: button.title });
-        choice.addEventListener("click", function () { submit(button.payload, button.title); });
-        group.appendChild(choice);
-      });
+      buttons.forEach(function (button) { group.appendChild(choiceButton(button, index)); });
       item.appendChild(group);
     }
+    var tools = [];
     var copy = message.copy;
     if (copy && typeof copy.text === "string" && typeof copy.label === "string") {
-      var copyButton = el("button", { type: "button", "class": "aal-choice aal-copy", text: copy.label });
-      copyButton.addEventListener("click", function () {
-        copyText(copy.text).then(function () {
-          copyButton.textContent = copy.done || copy.label;
-          setStatus(copy.done || "");
-          window.setTimeout(function () { copyButton.textContent = copy.label; setStatus(""); }, 4000);
-        }, function () { setStatus(""); });
-      });
-      item.appendChild(el("div", { "class": "aal-choices" }, [copyButton]));
+      tools.push(copyButton(copy.text, copy.label, copy.done || copy.label, "aal-choice aal-copy"));
+    } else if (who === "bot" && !message.notice && String(message.text || "").length >= 200) {
+      tools.push(copyButton(plainText(bubble), TEXT.copyAnswer, TEXT.copied, "aal-tool"));
     }
+    if (tools.length) { item.appendChild(el("div", { "class": "aal-choices aal-tools" }, tools)); }
     item.setAttribute("data-index", String(index));
-    var stick = who === "user" || nearBottom();
     list.appendChild(item);
-    if (stick) { log.scrollTop = log.scrollHeight; }
     return item;
+  }
+
+  function plainText(bubble) {
+    return (bubble.innerText || bubble.textContent || "").replace(new RegExp(TEXT.newWindow.replace(/[()]/g, "\\$&"), "g"), "");
+  }
+
+  function copyButton(text, label, done, className) {
+    var button = el("button", { type: "button", "class": className, text: label });
+    button.addEventListener("click", function () {
+      copyText(text).then(function () {
+        button.textContent = done;
+        setStatus(done);
+        window.setTimeout(function () { button.textContent = label; setStatus(""); }, 4000);
+      }, function () { setStatus(""); });
+    });
+    return button;
   }
 
   /* The referral draft's « Copier » button: the clipboard API, or a hidden selection where it is refused. */
@@ -287,6 +439,7 @@
   /* Bot messages to show: a custom `saisine` draft gives the message before it a copy button. */
   function botMessages(messages) {
     var shown = [];
+    var at = new Date().toISOString();
     messages.forEach(function (m) {
       if (!m) { return; }
       var draft = m.custom && m.custom.saisine;
@@ -296,7 +449,7 @@
         return;
       }
       if (m.text || (m.buttons && m.buttons.length)) {
-        shown.push({ who: "bot", text: m.text || "", buttons: m.buttons || [] });
+        shown.push({ who: "bot", text: m.text || "", buttons: m.buttons || [], at: at });
       }
     });
     return shown;
@@ -306,6 +459,41 @@
     state.messages.push(message);
     save();
     return show(message, state.messages.length - 1);
+  }
+
+  /* A reply: shown from its first line when the user was reading the end of the conversation,
+     otherwise the « Nouveaux messages » marker; a badge and an announcement when the panel is closed. */
+  function addReplies(messages) {
+    var following = nearBottom() || (firstUnseen === null && document.activeElement !== log &&
+      log.scrollHeight <= log.clientHeight + 80);
+    var first = null;
+    messages.forEach(function (message) {
+      var item = add(message);
+      if (!first) { first = item; }
+    });
+    refreshChoices();
+    if (!first) { return; }
+    if (panel.hidden) {
+      state.unread = (state.unread || 0) + messages.length;
+      save();
+      showBadge();
+      announcer.textContent = "";
+      window.setTimeout(function () { announcer.textContent = TEXT.arrived; }, 50);
+      firstUnseen = firstUnseen || first;
+      return;
+    }
+    if (following && firstUnseen === null) {
+      scrollToItem(first);
+    } else {
+      firstUnseen = firstUnseen || first;
+      newMarker.hidden = false;
+    }
+  }
+
+  function showBadge() {
+    var count = state.unread || 0;
+    badge.hidden = !count;
+    badge.textContent = count ? TEXT.unread(count) : "";
   }
 
   function setStatus(text) { status.textContent = text || ""; }
@@ -370,7 +558,7 @@
       setStatus("");
       entry.failed = true;
       save();
-      var item = list.querySelector('[data-index="' + state.messages.indexOf(entry) + '"]');
+      var item = itemOf(state.messages.indexOf(entry));
       if (item && !item.querySelector(".aal-failed")) {
         item.appendChild(el("p", { "class": "aal-failed", text: TEXT.notSent }));
       }
@@ -396,8 +584,8 @@
           setAlert("");
           messages = Array.isArray(messages) ? messages : [];
           var shown = botMessages(messages);
-          if (!shown.length) { add({ who: "bot", text: unavailableText }); }
-          shown.forEach(add);
+          if (!shown.length) { shown = [{ who: "bot", text: unavailableText, at: new Date().toISOString() }]; }
+          addReplies(shown);
         });
       }).catch(function (error) {
         if (error && error.status === 401) { return fail(TEXT.expired, false); }
@@ -411,21 +599,42 @@
     return tryOnce();
   }
 
-  function submit(text, shown) {
-    var entry = { who: "user", text: shown || text };
-    add(entry);
+  function submit(text, shown, rates) {
+    var entry = { who: "user", text: shown || text, at: new Date().toISOString() };
+    if (rates !== undefined) { entry.rates = rates; }
+    var item = add(entry);
+    refreshChoices();
+    firstUnseen = null;
+    newMarker.hidden = true;
+    log.scrollTop = log.scrollHeight;
     queue = queue.then(function () { return deliver(text, entry); });
-    return queue;
+    return item;
+  }
+
+  /* One rating per answer: the same button again does nothing, the other one changes it. */
+  function rate(index, note, button) {
+    var message = state.messages[index];
+    if (message.rated === note) { return; }
+    message.rated = note;
+    save();
+    submit(button.payload, TEXT.rated(button.title, ratedSubject(index)), index);
+    setStatus(TEXT.ratingDone);
+    var pressed = itemOf(index) && itemOf(index).querySelector('[data-note="' + note + '"]');
+    if (pressed) { pressed.focus(); }
   }
 
   function resend(pending) {
     setAlert("");
     pending.entry.failed = false;
     save();
-    var item = list.querySelector('[data-index="' + state.messages.indexOf(pending.entry) + '"] .aal-failed');
-    if (item) { item.parentNode.removeChild(item); }
+    var item = itemOf(state.messages.indexOf(pending.entry));
+    var failed = item && item.querySelector(".aal-failed");
+    if (failed) { failed.parentNode.removeChild(failed); }
+    input.focus();  /* the resend button is gone: the focus goes back to where the user writes */
     queue = queue.then(function () { return deliver(pending.text, pending.entry); });
   }
+
+  var intro = {};
 
   function loadIntro() {
     if (introLoaded) { return; }
@@ -433,7 +642,8 @@
     fetch(config.intro, { cache: "no-store", credentials: "omit" }).then(function (response) {
       if (!response.ok) { throw new Error("HTTP " + response.status); }
       return response.json();
-    }).then(function (intro) {
+    }).then(function (body) {
+      intro = body || {};
       if (intro.unavailable) { unavailableText = intro.unavailable; }
       if (!state.messages.length) {
         if (intro.welcome) { add({ who: "bot", text: intro.welcome }); }
@@ -442,12 +652,53 @@
     }).catch(function () { introLoaded = false; });
   }
 
+  /* The latest turn: from the user's last message (or the last message). */
+  function showLatestTurn() {
+    var items = list.querySelectorAll(".aal-msg");
+    var users = list.querySelectorAll(".aal-msg--user");
+    var last = users.length ? users[users.length - 1] : items[items.length - 1];
+    if (last) { scrollToItem(last); }
+  }
+
+  function modal() {
+    return !inlineMode && !panel.hidden && !!fullScreen && fullScreen.matches;
+  }
+
+  /* Full screen: a modal dialog (the page and the launcher behind are out of reach). */
+  function updateModal() {
+    if (modal()) {
+      panel.setAttribute("role", "dialog");
+      panel.setAttribute("aria-modal", "true");
+      launcher.setAttribute("tabindex", "-1");
+      launcher.setAttribute("aria-hidden", "true");
+    } else {
+      panel.removeAttribute("role");
+      panel.removeAttribute("aria-modal");
+      launcher.removeAttribute("tabindex");
+      launcher.removeAttribute("aria-hidden");
+    }
+  }
+
+  function focusables() {
+    return Array.prototype.filter.call(panel.querySelectorAll(
+      'button:not([disabled]), a[href], textarea, input, summary, [tabindex="0"]'), function (node) {
+      return node.offsetParent !== null || node === document.activeElement;
+    });
+  }
+
   function open(focusInput) {
+    var wasHidden = panel.hidden;
     panel.hidden = false;
     launcher.setAttribute("aria-expanded", "true");
     state.open = true;
+    state.unread = 0;
     save();
+    showBadge();
+    updateModal();
     loadIntro();
+    if (wasHidden || !inlineMode) {
+      if (firstUnseen) { scrollToItem(firstUnseen); firstUnseen = null; } else if (wasHidden) { showLatestTurn(); }
+    }
     if (focusInput) { input.focus(); }
   }
 
@@ -457,6 +708,7 @@
     launcher.setAttribute("aria-expanded", "false");
     state.open = false;
     save();
+    updateModal();
     launcher.focus();
   }
 
@@ -466,21 +718,62 @@
     list.textContent = "";
     setAlert("");
     setStatus("");
+    firstUnseen = null;
+    newMarker.hidden = true;
     introLoaded = false;
     loadIntro();
     input.focus();
   }
 
   launcher.addEventListener("click", function () {
-    if (panel.hidden) { open(true); } else { close(); }
+    if (panel.hidden) { open(true); } else if (!modal()) { close(); }
   });
   closeButton.addEventListener("click", close);
   resetButton.addEventListener("click", reset);
-  panel.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" && !inlineMode) { event.preventDefault(); close(); }
+  newMarker.addEventListener("click", function () {
+    if (firstUnseen) { scrollToItem(firstUnseen); firstUnseen.focus(); }
+    firstUnseen = null;
+    newMarker.hidden = true;
   });
+  log.addEventListener("scroll", function () {
+    if (firstUnseen && firstUnseen.offsetTop < log.scrollTop + log.clientHeight - 24) {
+      firstUnseen = null;
+      newMarker.hidden = true;
+    }
+  });
+  if (fullScreen && fullScreen.addEventListener) { fullScreen.addEventListener("change", updateModal); }
+  panel.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && !inlineMode) { event.preventDefault(); close(); return; }
+    if (event.key === "Tab" && modal()) {
+      var nodes = focusables();
+      if (!nodes.length) { return; }
+      var first = nodes[0];
+      var last = nodes[nodes.length - 1];
+      if (event.shiftKey && (document.activeElement === first || !panel.contains(document.activeElement))) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && document.activeElement === last) {
+        event.preventDefault();
+        first.focus();
+      }
+    }
+  });
+  document.addEventListener("focusin", function (event) {
+    if (modal() && !panel.contains(event.target)) { input.focus(); }  /* the dialog keeps the focus */
+  });
+  function fitInput() {
+    input.style.height = "auto";
+    input.style.height = Math.min(input.scrollHeight + 2, 160) + "px";
+  }
   input.addEventListener("input", function () {
     if (input.value.trim()) { inputError.textContent = ""; input.removeAttribute("aria-invalid"); }
+    fitInput();
+  });
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      if (form.requestSubmit) { form.requestSubmit(); } else { form.dispatchEvent(new Event("submit", { cancelable: true })); }
+    }
   });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
@@ -491,11 +784,15 @@
       return;
     }
     input.value = "";
+    fitInput();
     submit(text);
   });
 
   state.messages.forEach(show);
+  refreshChoices();
+  showBadge();
   if (inlineMode || state.open) { open(false); }
+  if (inlineMode) { showLatestTurn(); }
 
-  window.AssistantAL = { open: function () { open(true); }, close: close, reset: reset, version: "1" };
+  window.AssistantAL = { open: function () { open(true); }, close: close, reset: reset, version: "2" };
 }());
