@@ -120,7 +120,8 @@ def test_widget_assets_intro_and_demo(stack):
     assert "@import" not in css.text and "url(" not in css.text
     intro = requests.get(f"{base}/intro", timeout=10).json()
     messages = load_knowledge(stack.knowledge_dir).messages
-    assert intro == {"welcome": messages.welcome, "privacy": messages.privacy, "unavailable": messages.unavailable}
+    assert intro == {"welcome": messages.welcome, "privacy": messages.staff_privacy,  # written for agents
+                     "unavailable": messages.unavailable, "source": messages.source}
     demo = requests.get(f"{base}/demo", timeout=10)
     assert demo.status_code == 200 and 'lang="fr"' in demo.text
     assert "default-src 'self'" in demo.headers["Content-Security-Policy"]
