@@ -121,7 +121,7 @@ calibrate: $(STAMP)
 # Quality against two baselines, REST latency and throughput, resources; everything in a temporary
 # folder (models/, data/ and knowledge/ are not touched). Run it on a quiet machine.
 bench: $(STAMP)
-	$(PY) -m bot.bench
+	$(PY) -m tools.bench
 
 # The bot's own data (bot/persistence/): TRACKER_URL / BOT_DATABASE_URL as for `make run`
 # (var/tracker.db by default). OUT= for the report folder, DAYS= for a one-off retention period.

@@ -1,4 +1,4 @@
-"""`make bench` cannot rot: every part of the benchmark runs on tiny sizes (`python -m bot.bench --smoke`)
+"""`make bench` cannot rot: every part of the benchmark runs on tiny sizes (`python -m tools.bench --smoke`)
 and writes a report of the expected shape. No timing is asserted: a smoke run measures nothing."""
 
 import json
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.bench.report import SYSTEM_ORDER
+from tools.bench.report import SYSTEM_ORDER
 
 pytestmark = [pytest.mark.bench_smoke, pytest.mark.e2e, pytest.mark.timeout(1300)]
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -19,7 +19,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 def smoke_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("bench")
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(PROJECT_ROOT)}
-    result = subprocess.run([sys.executable, "-m", "bot.bench", "--smoke", "--out", str(out / "benchmarks.md"),
+    result = subprocess.run([sys.executable, "-m", "tools.bench", "--smoke", "--out", str(out / "benchmarks.md"),
                              "--json", str(out / "benchmarks.json")],
                             cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=1200)
     assert result.returncode == 0, result.stderr[-4000:]

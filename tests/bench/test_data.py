@@ -1,8 +1,8 @@
-"""Training files of the compared systems, built from the same examples (bot/bench/data.py)."""
+"""Training files of the compared systems, built from the same examples (tools/bench/data.py)."""
 
 import yaml
 
-from bot.bench.data import Example, folds, project_nlu, retrieval_domain, retrieval_nlu, sample
+from tools.bench.data import Example, folds, project_nlu, retrieval_domain, retrieval_nlu, sample
 
 EXAMPLES = [Example(f"question {i} sur visale", "faq", "visale_couple") for i in range(4)] + [
     Example(f"bonjour {i}", "chitchat", "bonjour") for i in range(4)] + [

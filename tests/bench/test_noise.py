@@ -1,10 +1,10 @@
-"""The noisy copy of the held-out set (bot/bench/noise.py): reproducible, and noisy in the three ways said."""
+"""The noisy copy of the held-out set (tools/bench/noise.py): reproducible, and noisy in the three ways said."""
 
 import unicodedata
 
 from hypothesis import given, strategies as st
 
-from bot.bench.noise import SMS_ABBREVIATIONS, NoiseRates, noisy, noisy_copy, strip_accents
+from tools.bench.noise import SMS_ABBREVIATIONS, NoiseRates, noisy, noisy_copy, strip_accents
 
 SENTENCE = "Bonjour, est-ce que je peux avoir la garantie Visale pour mon appartement ? C'est pour quand ?"
 ONLY_SMS = NoiseRates(accents=0, sms=1, typo=0, lower=0)

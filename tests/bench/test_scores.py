@@ -2,8 +2,8 @@
 
 import pytest
 
-from bot.bench.load import next_text, percentile, reply_kind
-from bot.bench.scores import score
+from tools.bench.load import next_text, percentile, reply_kind
+from tools.bench.scores import score
 
 
 def near(value):
@@ -51,7 +51,7 @@ def test_scripted_turns_follow_whatever_the_bot_replied():
 
 
 def test_a_started_eligibility_check_serves_an_entry_that_offers_it():
-    from bot.bench.quality import served
+    from tools.bench.quality import served
 
     checks = {"visale_eligibilite": "visale"}
     assert served("faq/visale_eligibilite", "eligibilite", checks) == "faq/visale_eligibilite"

@@ -32,8 +32,8 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 import aiohttp
 
-from bot.bench.load import percentile
-from bot.bench.resources import rss_mib
+from tools.bench.load import percentile
+from tools.bench.resources import rss_mib
 from bot.cli.serve import Stack, free_port
 from bot.knowledge import load_knowledge
 from bot.persistence.config import stored_sender_id

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from bot.bench.data import Example, folds
-from bot.bench.noise import NoiseRates, noisy_copy
-from bot.bench.scores import score
-from bot.bench.systems import Predictor, RasaPredictor, System, decision_label, top_label
+from tools.bench.data import Example, folds
+from tools.bench.noise import NoiseRates, noisy_copy
+from tools.bench.scores import score
+from tools.bench.systems import Predictor, RasaPredictor, System, decision_label, top_label
 from bot.cli.evaluate import as_the_bot_reads_it
 
 

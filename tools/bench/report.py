@@ -137,7 +137,7 @@ def _quality(quality: dict, settings: dict) -> List[str]:
         "",
         f"Same data, same run: the {s['phrasings']} knowledge phrasings (the examples `make train` generates from "
         f"`knowledge/`) and `tests/nlu/heldout.yml` ({s['heldout']} messages written apart and never trained on), "
-        "plus a noisy copy of it (`bot/bench/noise.py`, seeded: SMS abbreviations from a table of its own, not "
+        "plus a noisy copy of it (`tools/bench/noise.py`, seeded: SMS abbreviations from a table of its own, not "
         "`knowledge/lexique.yml`; accents removed from 80 % of messages; one typo in 12 % of words of 4 letters "
         "or more).",
         "",
@@ -229,7 +229,7 @@ def _load(load: dict) -> List[str]:
     lines = ["## 2. Latency and throughput (REST channel)", "",
              f"Closed-loop asyncio client (aiohttp) on 127.0.0.1, one conversation per simulated user at a time; "
              f"{load['settings']['messages']} messages per level (after {load['settings']['warmup']} unmeasured "
-             f"ones); conversations from `bot/bench/scenarios.yml` (FAQ turns drawn from the knowledge phrasings "
+             f"ones); conversations from `tools/bench/scenarios.yml` (FAQ turns drawn from the knowledge phrasings "
              f"and the held-out set, eligibility scripts; weights {load['settings']['mix']}). The client runs on "
              "the same 2 cores as the servers. CPU per message is read from /proc for each server.",
              " With several Rasa processes (`make run WORKERS=2`: behind the round-robin proxy of "
@@ -334,7 +334,8 @@ def render(results: dict) -> str:
         lines += ["> **Smoke run** (tiny sizes, 1 epoch): the figures below check that the benchmark runs, they "
                   "measure nothing. Run `make bench` for real figures.", ""]
     lines += [f"Produced by `{results.get('command', 'make bench')}` on {results.get('generated_at')} in "
-              f"{minutes:.1f} min. Raw figures: [benchmarks.json](benchmarks.json). Targets are those of the issue; "
+              f"{minutes:.1f} min. Raw figures: docs/benchmarks.json, written next to this file by the run "
+              "and not committed. Targets are those of the issue; "
               "tests never assert timings.", "", "## Machine", ""] + _machine(results.get("machine", {})) + [""]
     rows = targets(results)
     previous = results.get("previous_run")

@@ -1,4 +1,4 @@
-"""`python -m bot.bench` (`make bench`): every part in one run, then docs/benchmarks.md and .json.
+"""`python -m tools.bench` (`make bench`): every part in one run, then docs/benchmarks.md and .json.
 
 Order: the full training (timed; its model serves the other parts), quality of the three systems, then
 the project stack (cold start, load levels, edit live, profile, peak memory) and the plain Rasa bot
@@ -18,17 +18,17 @@ import time
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from bot.bench import machine
-from bot.bench.analysis import analyse
-from bot.bench.data import extra_nlu_files, knowledge_examples, sample, training_data_dir
-from bot.bench.load import SCENARIOS, read_mix, run_levels
-from bot.bench.plain_bot import write_plain_bot
-from bot.bench.profiling import profile_one_message
-from bot.bench.quality import QualitySettings, run_quality
-from bot.bench.report import render, targets
-from bot.bench.resources import (cpu_seconds, machine_busy_seconds, measure_edit_live, model_size_mib,
+from tools.bench import machine
+from tools.bench.analysis import analyse
+from tools.bench.data import extra_nlu_files, knowledge_examples, sample, training_data_dir
+from tools.bench.load import SCENARIOS, read_mix, run_levels
+from tools.bench.plain_bot import write_plain_bot
+from tools.bench.profiling import profile_one_message
+from tools.bench.quality import QualitySettings, run_quality
+from tools.bench.report import render, targets
+from tools.bench.resources import (cpu_seconds, machine_busy_seconds, measure_edit_live, model_size_mib,
                                  own_cpu_seconds, peak_rss_mib, reply_text, timed_run, train_full_model)
-from bot.bench.systems import ProjectPipeline, RasaDefaultPipeline, TfidfBaseline, quiet_rasa_logs, with_epochs
+from tools.bench.systems import ProjectPipeline, RasaDefaultPipeline, TfidfBaseline, quiet_rasa_logs, with_epochs
 from bot.cli.serve import Stack, free_port
 from bot.evaluation.dataset import read_examples
 from bot.knowledge import load_knowledge
@@ -41,7 +41,7 @@ SMOKE = {"sample": 3, "heldout_limit": 24, "folds": 2, "project_folds": 1, "defa
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m bot.bench", description=(
+    p = argparse.ArgumentParser(prog="python -m tools.bench", description=(
         "Benchmarks: understanding quality (project vs Rasa default pipeline vs TF-IDF), REST latency and "
         "throughput, resources. Writes docs/benchmarks.md and docs/benchmarks.json."))
     p.add_argument("--out", type=Path, default=PROJECT_ROOT / "docs" / "benchmarks.md")
@@ -203,7 +203,7 @@ def main(argv=None) -> int:
     settings = {k: (_relative(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
     settings["default_epochs"] = {"diet": args.default_diet_epochs, "selector": args.default_selector_epochs}
     results = {"generated_at": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
-               "command": "make bench" if not args.smoke else "python -m bot.bench --smoke",
+               "command": "make bench" if not args.smoke else "python -m tools.bench --smoke",
                "settings": settings, "machine": machine.describe(PROJECT_ROOT), "part_seconds": {},
                "resources": {}, "load": {}, "previous_run": previous_run(args.json)}
     base = load_knowledge(args.knowledge)

@@ -1,5 +1,0 @@
-import sys
-
-from bot.bench.run import main
-
-sys.exit(main())
