@@ -410,10 +410,11 @@ class DistressFraming(Strict):
 
     figure: List[str] = Field(default_factory=list)
     passe: List[str] = Field(default_factory=list)
+    hypothese: List[str] = Field(default_factory=list)
     present: List[str] = Field(default_factory=list)
     aides: List[str] = Field(default_factory=list)
 
-    _cue = validator("figure", "passe", "present", "aides", each_item=True, allow_reuse=True)(
+    _cue = validator("figure", "passe", "hypothese", "present", "aides", each_item=True, allow_reuse=True)(
         DistressSituation._cue.__func__)
 
 

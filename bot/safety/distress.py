@@ -7,7 +7,8 @@
   distress situations rather than any ordinary message the bot knows (every FAQ and eligibility
   phrasing, and the `ordinaires` of detresse.yml).
 - The **framing** (`cadrage`) of a message can show that no one is in danger now: laughter or an
-  idiom (`figure`), or a situation that is over (`passe`, unless `present` shows a danger now).
+  idiom (`figure`), a situation that is over (`passe`) or a case asked about or feared for later
+  (`hypothese`: « que se passe-t-il si je suis expulsé un jour ? »), unless `present` shows a danger now.
 
 `DistressDetector.detect()` fires on a cue or a classifier score over the threshold, never on a
 message whose framing rules a present danger out.
@@ -20,6 +21,9 @@ from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 from bot.nlu.normalize import fold
 
 MIN_WORDS = 4
+# A case asked about or feared for later (framing `hypothese`) rules out only these: a danger to a person
+# (suicide, violence, a child) is answered even when the message is worded as a condition.
+HOUSING_EMERGENCIES = ("expulsion_coupure", "sans_abri")
 Scorer = Callable[[str], Tuple[float, Optional[str]]]  # text -> (probability of distress, situation)
 
 
@@ -37,6 +41,8 @@ def _plain(text: str) -> str:
 
 QUESTION = re.compile(r"\?|\b(?:est[\s-]ce|comment|combien|quel(?:le)?s?|quand|peut[\s-]on|puis[\s-]je|ai[\s-]je|"
                       r"suis[\s-]je|dois[\s-]je|c'est quoi|qu'est[\s-]ce)\b")
+# « …, mais mon dossier AL'in expire quand ? »: what comes before « mais » is told beside the question.
+BUT = re.compile(r",?\s+mais\s+", re.I)
 SENTENCE_END = re.compile(r"(?<=[.;!?:])\s+|(?<=[;!?:])(?=\S)")  # each sentence keeps its « ? »
 
 
@@ -75,9 +81,10 @@ class Framing:
     """Whether a message's own words rule out a danger now (knowledge/detresse.yml `cadrage`)."""
 
     def __init__(self, figure: Iterable[str] = (), past: Iterable[str] = (), present: Iterable[str] = (),
-                 aid_words: Iterable[str] = ()):
+                 aid_words: Iterable[str] = (), hypothesis: Iterable[str] = ()):
         self._figure = [cue_patterns(p) for p in figure]
         self._past = [cue_patterns(p) for p in past]
+        self._hypothesis = [cue_patterns(p) for p in hypothesis]
         self._present = [cue_patterns(p) for p in present]
         self._aid_words = [cue_patterns(p) for p in aid_words]
 
@@ -85,7 +92,7 @@ class Framing:
     def from_file(cls, cadrage) -> "Framing":
         if cadrage is None:
             return cls()
-        return cls(cadrage.figure, cadrage.passe, cadrage.present, cadrage.aides)
+        return cls(cadrage.figure, cadrage.passe, cadrage.present, cadrage.aides, cadrage.hypothese)
 
     def asks_about_the_aids(self, text: str) -> bool:
         """A question (« ? », « est-ce », « comment »…) that names an aid or one of its rules."""
@@ -93,12 +100,16 @@ class Framing:
         return bool(QUESTION.search(folded)) and any(_matches(p, folded) for p in self._aid_words)
 
     def reason_no_danger(self, text: str) -> Optional[str]:
-        """"figure" or "passe" when the message speaks of no present danger, else None."""
+        """"figure", "passe" or "hypothese" when the message speaks of no present danger, else None."""
         folded = _plain(text)
         if any(_matches(p, folded) for p in self._figure):
             return "figure"
-        if any(_matches(p, folded) for p in self._past) and not any(_matches(p, folded) for p in self._present):
+        if any(_matches(p, folded) for p in self._present):
+            return None
+        if any(_matches(p, folded) for p in self._past):
             return "passe"
+        if any(_matches(p, folded) for p in self._hypothesis):
+            return "hypothese"
         return None
 
 
@@ -148,8 +159,15 @@ class DistressDetector:
         `question_veto`), or it asks about the aids or their rules, and then only a score of `sure`
         or more counts, or a score of `told` for what the message tells beside its question.
         """
-        if self.framing.reason_no_danger(text):
+        reason = self.framing.reason_no_danger(text)
+        if reason and reason != "hypothese":
             return None
+        match = self._detect(text, scorer, threshold, question_confidence, question_veto, sure, told)
+        if match and reason == "hypothese" and match.situation in HOUSING_EMERGENCIES:
+            return None
+        return match
+
+    def _detect(self, text, scorer, threshold, question_confidence, question_veto, sure, told):
         match = self.cue(text)
         if match:
             return match
@@ -170,7 +188,9 @@ class DistressDetector:
     def _told_beside_the_question(self, text: str, scorer: Scorer, threshold: float) -> Optional[DistressMatch]:
         """What the message tells besides its question about the aids, scored alone (« il me frappe, ce
         soir je pars. Visale peut-il… ? »): the question's words no longer drown the danger."""
-        told = " ".join(s for s in SENTENCE_END.split(text) if s.strip() and not self.framing.asks_about_the_aids(s))
+        parts = [part for sentence in SENTENCE_END.split(text) for part in (
+            BUT.split(sentence) if self.framing.asks_about_the_aids(sentence) else [sentence])]
+        told = " ".join(s for s in parts if s.strip() and not self.framing.asks_about_the_aids(s))
         if _word_count(told) < MIN_WORDS or told.strip() == text.strip():
             return None
         score, situation = scorer(told)

@@ -139,3 +139,25 @@ def test_what_a_message_tells_beside_its_question_about_the_aids_is_scored_alone
     assert (found.situation, found.by, found.score) == ("violences", "modele", 0.9)
     assert detector.detect(message, scorer, 0.5, sure=0.85, told=0.95) is None
     assert detector.detect("Visale peut-il garantir un studio vite ?", scorer, 0.5, sure=0.85, told=0.8) is None
+
+
+def test_what_comes_before_mais_is_told_beside_the_question():
+    detector = DistressDetector({}, framing=Framing(aid_words=["dossier"]))
+    danger = "je ne tiendrai plus longtemps de toute façon"
+
+    def scorer(text):
+        return (0.9, "suicide") if text.strip(" ,") == danger else (0.6, "suicide")
+
+    found = detector.detect(f"{danger}, mais mon dossier est complet ?", scorer, 0.5, sure=0.85, told=0.8)
+    assert (found.situation, found.by, found.score) == ("suicide", "modele", 0.9)
+
+
+def test_a_case_asked_about_rules_out_housing_emergencies_only():
+    detector = DistressDetector({
+        "expulsion_coupure": ["être expulsé"], "sans_abri": ["à la rue"], "violences": ["me frappe"],
+    }, framing=Framing(hypothesis=["que se passe-t-il si", "peur de me retrouver + si"], present=["demain"]))
+    assert detector.detect("que se passe-t-il si je finis par être expulsé ?") is None
+    assert detector.detect("j'ai peur de me retrouver à la rue si mon CDD s'arrête") is None
+    # a danger now, or a danger to a person, is never set aside by a condition
+    assert detector.detect("que se passe-t-il si je vais être expulsé demain ?").situation == "expulsion_coupure"
+    assert detector.detect("que se passe-t-il si je pars, il me frappe").situation == "violences"
