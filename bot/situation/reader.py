@@ -1153,7 +1153,10 @@ class SituationReader:
         ("etudiant_boursier", re.compile(r"boursier|boursiere|bourse")),
         ("secteur_employeur", re.compile(r"public\W+(?:[\w']+\W+){0,3}?ou\W+(?:[\w']+\W+){0,3}?prive|"
                                          r"prive\W+(?:[\w']+\W+){0,3}?ou\W+(?:[\w']+\W+){0,3}?public|quel secteur|"
-                                         r"si c'est (?:du )?(?:public|prive)")),
+                                         r"si c'est (?:du )?(?:public|prive)|(?:si|que) (?:(?:mon|son|sa|ma|leur) (?:entreprise|"
+                                         r"employeur|boite|societe|structure|association)\W+(?:[\w']+\W+){0,3}?(?:est|soit|fait partie) "
+                                         r"(?:du |dans le |de la fonction )?|(?:il|elle|c') ?(?:est|soit) (?:du |dans le )?)"
+                                         r"(?:public|publique|prive|privee)(?![\w])")),
         ("periode_essai", re.compile(r"periode d'essai")),
         ("revenu_mensuel_net", re.compile(r"combien (?:je gagne|il gagne|elle gagne|on gagne)|mon salaire exact")),
         ("apl_mensuelle", re.compile(r"(?<![\w])(?:apl|als|caf)(?![\w])")),
@@ -1167,7 +1170,7 @@ class SituationReader:
             for boundary in re.finditer(r"[.;!?\n]", folded[unknowing.end():]):
                 sentence_end = unknowing.end() + boundary.start()
                 break
-            window = folded[unknowing.end():min(sentence_end, unknowing.end() + 60)]
+            window = folded[unknowing.end():min(sentence_end, unknowing.end() + 90)]
             for name, pattern in self.UNKNOWN_CUES:
                 cue = pattern.search(window)
                 if cue:
