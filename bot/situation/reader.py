@@ -97,6 +97,8 @@ RELATIVE = [(re.compile(r"le mois dernier|mois passe"), 1.0), (re.compile(r"la s
 ROLE_CUES: Sequence[Tuple[str, re.Pattern]] = (
     # an amount owed is none of the facts (« 1950 € de dette », « dette de loyer de 2 100 € »)
     ("_dette", re.compile(r"(?<![\w])(?:dette|dettes|arriere|arrieres|impayes?|de retard|retard de|doit|dois|devons)(?![\w])")),
+    # a deposit paid (« 600 de caution », « dépôt de garantie de 700 € ») is none of the facts either
+    ("_depot", re.compile(r"(?<![\w])(?:caution|cautions|depot de garantie|depot)(?![\w])")),
     ("apl_mensuelle", re.compile(r"(?<![\w])(?:apl|als|alf|dapl|dals|aides? au logement|aides? logement|caf|allocations? (?:de )?logement)(?![\w])")),
     ("salaire_brut_mensuel", re.compile(r"(?<![\w])(?:brut|brute|bruts)(?![\w])")),
     ("loyer_charges_comprises", re.compile(r"(?<![\w])(?:loyer|loyers|cc|charges comprises|c\.c|hc|hors charges|"
@@ -129,6 +131,8 @@ LEASE_GAP = re.compile(r"(?<![\w])bail\W+(?:[\w']+\W+){0,4}?(\d+(?:[.,]\d+)?) (m
 # A transfer still to come (« ma boîte me mute en février », « je serai muté début janvier »).
 FUTURE_MUTATION = re.compile(r"(?<![\w])(?:me|le|la|nous|les) mute(?:nt)?(?![\w])|(?:serai|sera|serons|seront|vais etre|va etre|"
                              r"vont etre) mute|mutation (?:prevue|a venir)|future mutation|(?:va|vais|veut|vont) (?:me |le |la )?muter")
+DEBT_BEFORE = re.compile(r"(?:dette|dettes|arriere|arrieres|impayes?|retard)\W+(?:de |d'|du |des )?(?:loyers?\W+)?"
+                         r"(?:de |d'|:|d'environ |d'un montant de )?\s*$")
 # A contract named right before a bare amount (« cdi 1700 », « en intérim 1 500 »).
 CONTRACT_BEFORE = re.compile(r"(?<![\w])(?:cdi|cdd|interim|alternance|apprentissage|contrat pro)(?: (?:confirme|a temps plein|"
                              r"a temps partiel|a mi-temps))?\s*:?\s*$")
@@ -163,7 +167,8 @@ NOT_TENURE = re.compile(r"(?:chomage|chomeur|chomeuse|sans emploi|sans travail|d
 
 BOOLEANS: Sequence[Tuple[str, re.Pattern, bool]] = (
     ("periode_essai", re.compile(r"periode d(?:'| |)essai (?:est |a ete )?(?:terminee|finie|fini|validee|passee|terminée)|"
-                                 r"fin de (?:ma |sa )?periode d(?:'| |)essai|"
+                                 r"fin de (?:ma |sa )?periode d(?:'| |)essai|(?:fini|termine|valide|passe) (?:ma |sa |la )?periode d(?:'| |)essai|"
+                                 r"periode d(?:'| |)essai (?:s'est|c'est) (?:terminee|finie|achevee)|periode d(?:'| |)essai a pris fin|"
                                  r"cdi confirme|confirmee? en cdi|titularise|titularisee"), False),
     ("periode_essai", re.compile(r"periode d'essai|p[ée]riode d essai|periode dessai|(?:encore|toujours|en cdi|cdi) a l'essai"), True),
     ("etudiant_boursier", re.compile(r"boursier|boursiere|bourse (?:du |de )?crous|bourse sur criteres|echelon \d|"
@@ -429,7 +434,7 @@ class SituationReader:
                                        self.lexicon.gender.get(match.group(0), "")))
         # pronouns: « il / elle / lui » refer to the partner in a first-person message, else to the person
         # of the same gender described by the agent
-        for match in re.finditer(r"(?<![\w'])(il|elle|lui)(?![\w'])(?! y a)(?! faut)(?! fait)(?! reste)(?! parait)", folded):
+        for match in re.finditer(r"(?<![\w'])(il|elle|lui)(?![\w'])(?! y a)(?! faut)(?! fait)(?! reste)(?! parait)(?!-meme)", folded):
             if any(s <= match.start() < e for s, e in taken):
                 continue
             gender = "f" if match.group(1) == "elle" else "m"
@@ -450,6 +455,11 @@ class SituationReader:
             # else « ma période d'essai… elle se termine fin janvier »: no one else was spoken of
             if subject:
                 markers.append(_Marker(match.start(), match.end(), subject, gender, pronoun=True))
+        for match in re.finditer(r"(?<![\w'])(?:elle|lui)-meme(?![\w])", folded):
+            # « la personne est en couple avec un militaire. Elle-même a 27 ans »: the person spoken of first
+            if staff and any(m.subject == PERSONNE for m in markers if m.end <= match.start()):
+                markers.append(_Marker(match.start(), match.end(), PERSONNE, "f" if match.group(0).startswith("e") else "m",
+                                       pronoun=True))
         markers.sort(key=lambda m: m.start)
         return self._couple_described(folded, markers) if staff else markers
 
@@ -696,6 +706,8 @@ class SituationReader:
             if re.search(r"(?:rue|avenue|bd|boulevard|code|n°|numero|dpt|departement|dans le|le)\s*$", folded[:start]) \
                     and not currency:
                 continue
+            if re.search(r"(?<![\w])entre\s*$|(?<![\w])entre\s+\d+(?:[.,]\d+)?\s*(?:€|e|euros?)?\s+et\s*$", folded[max(0, start - 30):start]):
+                continue  # « entre 10 et 100 € par mois »: a range asked about, nobody's amount
             candidates.append((match, value, bool(thousands or currency)))
         previous_role = None
         for index, (match, value, explicit) in enumerate(candidates):
@@ -794,6 +806,8 @@ class SituationReader:
             best = best_before
         else:
             best = best_after if best_after is not None else best_before
+        if best == "loyer_charges_comprises" and DEBT_BEFORE.search(before):
+            best = "_dette"  # « une dette de loyer de 2 100 € »: what is owed, not the rent
         gross = re.search(r"(?<![\w])brut", folded[match.end():match.end() + 10])
         if best == "revenu_mensuel_net" and gross and not re.match(r"e?s?\W{0,3}(?:de |d'|est |a |:)?\W{0,2}\d",
                                                                 folded[match.end() + gross.end():]):
@@ -829,12 +843,33 @@ class SituationReader:
                 continue
             facts[:] = [f for f in facts if not (f.name == "age" and match.start() <= f.start <= match.end())]
             first_subject, _ = self._subject_at(match.start(1), folded, markers)
-            if first_subject == CONJOINT:
+            pair = self._pair_before(folded, markers, match.start())
+            if pair and pair[0] == CONJOINT:
+                # « ma femme et moi, 61 et 64 ans »: people write their own age first as often as in the
+                # order they named each other; read « mine first », to be confirmed
+                facts += [ReadFact(PERSONNE, "age", first, WEAK, match.start(1)),
+                          ReadFact(CONJOINT, "age", second, WEAK, match.start(2))]
+            elif first_subject == CONJOINT:
                 facts += [ReadFact(CONJOINT, "age", first, SURE, match.start(1)),
                           ReadFact(PERSONNE, "age", second, SURE, match.start(2))]
             else:
                 facts += [ReadFact(PERSONNE, "age", first, SURE, match.start(1)),
                           ReadFact(CONJOINT, "age", second, WEAK if not markers else SURE, match.start(2))]
+
+    @staticmethod
+    def _pair_before(folded: str, markers, position: int) -> Optional[Tuple[str, str]]:
+        """The two people named together (« ma femme et moi », « moi et mon copain ») just before `position`
+        in its sentence, in their order, or None."""
+        start = max([m.end() for m in re.finditer(r"[.;!?\n]", folded[:position])] or [0])
+        named = [m for m in markers if start <= m.start and m.end <= position and m.subject in (PERSONNE, CONJOINT)
+                 and not m.pronoun]
+        if len(named) < 2:
+            return None
+        a, b = named[-2], named[-1]
+        if a.subject != b.subject and re.fullmatch(r"\s*et\s*", folded[a.end:b.start]) and \
+                re.fullmatch(r"\W*(?:(?:avons|avez|ont|on a|nous avons)\W+)?", folded[b.end:position]):
+            return a.subject, b.subject
+        return None
 
     # -- words -------------------------------------------------------------------------------------------
 
@@ -1148,6 +1183,7 @@ class SituationReader:
 
     UNKNOWN_CUES: Sequence[Tuple[str, re.Pattern]] = (
         ("taille_entreprise", re.compile(r"combien (?:de salaries|de personnes|d'employes|on est|ils sont|nous sommes)|"
+                                         r"(?:plus|moins|plus ou moins) de \d+ (?:salaries|personnes|employes)|"
                                          r"taille de (?:la|ma|sa) (?:boite|entreprise)|nombre de salaries")),
         ("a_nud", re.compile(r"nud|nur|numero unique")),
         ("etudiant_boursier", re.compile(r"boursier|boursiere|bourse")),

@@ -132,9 +132,21 @@ def read(text, staff=False):
      {"personne": {"situation_pro": "salarie", "nouvel_emploi_ou_mutation": True}}),
     ("ma mutation remonte à 3 ans", {"personne": {"mutation_recente": False}}),
     ("je change de ville mais rien à voir avec une mutation", {"personne": {"mutation_recente": False}}),
+    ("j'ai terminé ma période d'essai lundi", {"personne": {"periode_essai": False}}),
+    # a range asked about, a deposit, a rent debt are none of the person's amounts
+    ("le prêt va de 100 à 1200 €, ou entre 300 et 900 € ?", {}),
+    ("j'ai versé 850 de caution", {}),
+    ("une dette de loyers de 1 600 €, loyer 540", {"personne": {"evenement_difficulte": True},
+                                                 "menage": {"loyer_charges_comprises": 540}}),
+    ("je sais pas si mon entreprise a moins de 10 salariés", {"personne": {"taille_entreprise": "inconnu"}}),
 ])
 def test_facts_stated_in_a_message(text, expected):
     assert read(text) == expected
+
+
+def test_an_agent_s_elle_meme_is_the_person_described_not_her_partner():
+    assert read("Une dame en couple avec un artisan. Elle-même a 44 ans.", staff=True) == {
+        "menage": {"en_couple": True}, "personne": {"age": 44}, "conjoint": {"situation_pro": "independant"}}
 
 
 def test_staff_describing_a_person_is_third_person():
