@@ -43,8 +43,8 @@ YES_NO_TITLE = {True: re.compile(r"(?<![\w])oui(?![\w])"), False: re.compile(r"(
 
 def _yes_no_option(text: str, folded: str, options: Sequence[Tuple[str, Any]]) -> Optional[Any]:
     """« oui », « non », « ok » (one or two words) to buttons titled « … Oui » / « … Non »."""
-    if len(folded.split()) > 2 or re.search(r"\d", folded):
-        return None
+    if len(folded.split()) > 2 or re.search(r"\d", folded) or is_unknown(text):
+        return None  # « aucune idée » is no « non »
     said = extract(text or "").yes_no
     if said is None:
         return None

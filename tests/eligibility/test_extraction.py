@@ -184,6 +184,8 @@ def test_typed_choices_pick_the_offered_button():
     options = [("Oui", "/informer-oui"), ("Non", "/informer-non"), ("Je ne sais pas", "/informer-jsp")]
     assert [option_chosen(t, options) for t in ("2", "le premier", "le dernier", "non", "peut-être")] == [
         "/informer-non", "/informer-oui", "/informer-jsp", "/informer-non", None]
+    # « aucune idée » says no « non »: it is an unknown answer, not the « Non » button
+    assert option_chosen("aucune idée", [("Oui", True), ("Non", False)]) is None
 
 
 def test_an_agents_own_sentence_does_not_swallow_the_person_described():
