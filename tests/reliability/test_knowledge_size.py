@@ -130,4 +130,4 @@ def test_a_20_mb_file_neither_stalls_the_servers_nor_changes_the_answers(stack):
         assert flat(first[0]["text"]) == privacy  # the Rasa server's dialogue texts: the last valid ones
     finally:
         big.unlink(missing_ok=True)
-    assert conversation.text(FAQ) == expected
+    assert Conversation(stack).text(FAQ) == expected  # a new conversation: feedback is asked once per topic
