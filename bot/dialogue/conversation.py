@@ -138,7 +138,7 @@ def verdict_replies(target: str, situation: Situation, base, rules, staff: bool 
 
 def _with_referral(reply: Reply, base, staff: bool) -> Reply:
     """On the staff channel a verdict offers the draft referral to the support service."""
-    return Reply(reply.text, reply.buttons + [referral_button(base)]) if staff else reply
+    return replace(reply, buttons=reply.buttons + [referral_button(base)]) if staff else reply
 
 
 def _zone_decides(situation: Situation, rules, day) -> bool:

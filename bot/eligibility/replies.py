@@ -6,6 +6,7 @@ agent describes someone, questions and verdicts speak of « la personne ».
 """
 
 import json
+import re
 from typing import Dict, List, Optional, Sequence
 
 from bot.answering.render import Reply, choice_payload
@@ -166,7 +167,60 @@ def verdict(decision: EligibilityDecision, messages, source_label: str, not_met_
                                                                    else ""))
     buttons = [{"title": messages.another_aid, "payload": "/eligibilite"},
                {"title": messages.start_over, "payload": "/recommencer"}]
-    return Reply("\n\n".join(parts), buttons)
+    return Reply("\n\n".join(parts), buttons, sms=sms_verdict(decision, messages, source_label, extra))
+
+
+def sms_verdict(decision: EligibilityDecision, messages, source_label: str, extra: Sequence[str] = ()) -> str:
+    """The verdict by SMS: the status with the facts that decided it (and, for a refusal, the condition not met)
+    and a short disclaimer, in a line never cut; then what one number would change, what it hangs on, the
+    amount, the first step, one source (bot/channels/sms.py shortens it to a link and cuts the lines that
+    don't fit in its budget). The whole verdict stays one « Détail » away on the web."""
+    deciding = decision.deciding
+    here = f" ({messages.sms_here.format(valeur=_sms_value(decision, messages))})" if _sms_value(
+        decision, messages) else ""
+    name = aid_name(decision.aid, messages)
+    if decision.status == ELIGIBLE:
+        summary = messages.sms_eligible.format(aide=name, ici=here)
+    elif decision.status == NOT_ELIGIBLE and decision.not_met_fr:  # several ways in, none open: see would_change
+        summary = messages.sms_not_eligible_several.format(aide=name, nombre=len(decision.not_met_fr))
+    elif decision.status == NOT_ELIGIBLE and deciding:
+        summary = messages.sms_not_eligible.format(aide=name, critere=deciding.rule_fr, ici=here)
+    else:
+        summary = decision.summary_fr
+        if decision.disclaimer_fr and summary.endswith(decision.disclaimer_fr):
+            summary = summary[:-len(decision.disclaimer_fr)].rstrip()
+    lines = [f"{summary} {messages.sms_disclaimer}"] + list(decision.would_change_fr) + list(extra)
+    for quantity, template in ((decision.amount, messages.sms_amount), (decision.lead_time, messages.sms_lead_time)):
+        if quantity is not None and decision.status != NOT_ELIGIBLE and sms_quantity(quantity, messages):
+            lines.append(template.format(valeur=sms_quantity(quantity, messages)))
+    lines += decision.next_steps_fr[:1]
+    sources = _sources(decision)[:1]
+    if sources:
+        lines.append(f"\n{source_label} : {sources[0]}" + (f" ({decision.reviewed_fr})" if decision.reviewed_fr
+                                                             else ""))
+    return "\n".join(lines)
+
+
+def sms_quantity(quantity, messages) -> str:
+    """« jusqu'à 1 200 € », « de 10 à 100 €/mois », « 48 heures »: an amount or a lead time in a few words."""
+    def shown(number):
+        return f"{french_number(number)} {quantity.unit}"
+    if quantity.value is not None:
+        return shown(quantity.value)
+    if quantity.minimum is not None and quantity.maximum is not None and quantity.minimum != quantity.maximum:
+        return messages.sms_range.format(minimum=french_number(quantity.minimum), maximum=shown(quantity.maximum))
+    if quantity.maximum is not None:
+        return messages.sms_up_to.format(maximum=shown(quantity.maximum))
+    return ""
+
+
+def _sms_value(decision: EligibilityDecision, messages) -> str:
+    """The facts that decided, shortly: « En alternance (apprentissage ou professionnalisation) » → « En
+    alternance »; nothing for a bare « oui » / « non », which says nothing without its question."""
+    value = decision.deciding.value_fr if decision.deciding and decision.deciding.value_fr else ""
+    if value.lower() in (messages.yes.lower(), messages.no.lower()):
+        return ""
+    return re.sub(r"\s*\([^()]*\)", "", value).strip()
 
 
 def screening_summary(decisions: Dict[str, EligibilityDecision], messages, third_person: bool = False,
@@ -194,7 +248,27 @@ def screening_summary(decisions: Dict[str, EligibilityDecision], messages, third
     buttons = [{"title": messages.detail_button.format(aide=aid_name(aid, messages)), "payload": aid_payload(aid)}
                for aid, decision in decisions.items() if decision.status != NOT_ELIGIBLE]
     buttons.append({"title": messages.start_over, "payload": "/recommencer"})
-    return Reply("\n\n".join(parts), buttons)
+    return Reply("\n\n".join(parts), buttons, sms=sms_screening(decisions, messages))
+
+
+def sms_screening(decisions: Dict[str, EligibilityDecision], messages) -> str:
+    """The screening by SMS: the aids open (with their amount), those still open on a fact, those closed grouped
+    by the fact that closes them (« AL'in, Mobili-Jeune (ici : Employeur public) »); the detail is one number away."""
+    open_, undecided, closed = [], [], {}
+    for aid, decision in decisions.items():
+        name = aid_name(aid, messages)
+        if decision.status == ELIGIBLE:
+            amount = sms_quantity(decision.amount, messages) if decision.amount is not None else ""
+            open_.append(f"{name} ({amount})" if amount else name)
+        elif decision.status == NOT_ELIGIBLE:
+            closed.setdefault(_sms_value(decision, messages), []).append(name)
+        else:
+            undecided.append(name)
+    closed_parts = [", ".join(names) + (f" ({messages.sms_here.format(valeur=value)})" if value else "")
+                    for value, names in closed.items()]
+    lines = [f"{heading} {' ; '.join(items)}." for heading, items in (
+        (messages.sms_open, open_), (messages.sms_undecided, undecided), (messages.sms_closed, closed_parts)) if items]
+    return "\n".join(lines + [messages.sms_screening_end])
 
 
 def correction_note(fact, value, messages) -> Optional[str]:

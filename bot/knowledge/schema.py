@@ -312,6 +312,20 @@ class EligibilityMessages(Strict):
     why_not: str  # {raison}
     approximate_zone: str
     assumed_one_holder: str
+    # the SMS wording of verdicts and of the screening (bot/eligibility/replies.py, issue 17: ≤ 3 segments)
+    sms_disclaimer: str
+    sms_eligible: str  # {aide}, {ici}: « (ici : …) », the facts that decided, or nothing
+    sms_not_eligible: str  # {aide}, {critere}, {ici}
+    sms_not_eligible_several: str  # {aide}, {nombre}: none of the several ways to the aid is open
+    sms_open: str
+    sms_undecided: str
+    sms_closed: str
+    sms_here: str  # {valeur}
+    sms_amount: str  # {valeur}
+    sms_lead_time: str  # {valeur}
+    sms_up_to: str  # {maximum}
+    sms_range: str  # {minimum}, {maximum}
+    sms_screening_end: str
 
 
 class ReferralMessages(Strict):

@@ -55,7 +55,7 @@ def verdict_texts(base) -> Dict[str, str]:
         if not got:
             continue
         replies, _ = verdict_replies(persona.request, situation, base, rules, False, TODAY)
-        texts[persona.id] = as_sms(base, [{"text": r.text, "buttons": r.buttons} for r in replies])
+        texts[persona.id] = as_sms(base, [{"text": r.text, "buttons": r.buttons, SMS_KEY: r.sms} for r in replies])
     return texts
 
 
