@@ -145,6 +145,9 @@ YEARLY = re.compile(r"(?<![\w])(?:par an|/an|annuel|annuels|l'annee|a l'annee|br
 # « revenu annuel net de 21 600 € », « salaire brut annuel 36 000 € »: the yearly word before the amount.
 YEARLY_BEFORE = re.compile(r"(?<![\w])(?:annuel|annuels|annuelle|par an)\W+(?:[\w']+\W+){0,3}$")
 
+# What a landlord or an agency asks for (« le proprio veut un CDI ») is nobody's contract.
+DEMANDED = re.compile(r"(?:proprio|proprietaire|bailleur|agence|ils|on me|on nous)\s+(?:\w+\s+)?(?:veut|veulent|demande|"
+                      r"demandent|exige|exigent|reclame|reclament)")
 HOUSING_CONTEXT = re.compile(r"emmenag|demenag|dans (?:l'|le |mon |notre |ce )(?:appart|logement|studio|maison)|"
                              r"(?:mon|notre|son|leur) (?:appart|appartement|logement|studio|t\d|f\d|maison)|entre(?:e|es|s)? dans|"
                              r"locataire|install|arriv(?:e|ee|es)s? dans|on habite|j'habite|habite|on vit|je vis|loue|louons|"
@@ -162,7 +165,9 @@ MUTATION_CONTEXT = re.compile(r"mute|mutee|mutation")
 NOT_TENURE = re.compile(r"(?:chomage|chomeur|chomeuse|sans emploi|sans travail|demandeu\w+ d'emploi|rsa|au foyer|en arret|"
                         r"plus de (?:travail|boulot|taff|job)|perdu|licencie\w*|liquidation|fermeture|etait|etais|avait|"
                         r"titularise\w*|titulaire|retraite|invalidite|france travail|pole emploi|inscrite?|fin de (?:contrat|cdd|mission)|"
-                        r"nud|numero unique|decede\w*|deces|accident|maladie)"
+                        r"nud|nur|numero unique|decede\w*|deces|accident|maladie|impayes?|retard|dettes?|"
+                        r"(?:en |a la )?recherche(?: d'emploi| de travail| de logement)?|gerante?|a (?:mon|son) compte|"
+                        r"auto-?entrepreneu\w*|(?:plus|pas) en periode d'essai|(?:plus|pas) en periode dessai)"
                         r"\W*(?:[\w'-]+\W+){0,4}$")
 
 BOOLEANS: Sequence[Tuple[str, re.Pattern, bool]] = (
@@ -226,11 +231,12 @@ BOOLEANS: Sequence[Tuple[str, re.Pattern, bool]] = (
     ("bail_signe", re.compile(r"avant de signer|pas encore signe(?! (?:le |mon |son |sa |ma )?(?:contrat|promesse))|(?:cherche|cherchons|cherchent|recherche|recherchons)"
                               r"(?![\w'])(?!\s+(?:encore |toujours |activement )?(?:du |un |une |d'|de l'|des |a )?(?:travail|emploi|demploi|boulot|taf|taff|job|stage|"
                               r"alternance|formation|poste|contrat|entreprise|patron|employeur|solution|aide|info|"
-                              r"renseignement|savoir|comprendre|garant|colocataire|coloc))|en recherche de logement|"
+                              r"renseignement|savoir|comprendre|garant|colocataire|coloc)|\s*[,.;!?)]|\s*$)|en recherche de logement|"
                               r"(?:voudrais|voudrait|voulons|voulez|veut|veux|veulent|aimerais|aimerait|souhaite|souhaitons|"
                               r"souhaitent|compte|comptons|vais|allons|va|vont|doit|dois|devons|pense|pensons|envisage|"
-                              r"envisageons|projette)\s+(?:bientot |ensemble |a deux )?(?:prendre|louer|signer|trouver|un |une |mon |"
-                              r"notre |son |leur )|signeront|signerons|signera|signerai|cherche a louer"), False),
+                              r"envisageons|projette)\s+(?:bientot |ensemble |a deux )?(?:prendre|louer|signer|trouver|(?:un |une |mon |"
+                              r"notre |son |leur )(?:(?:petit |grand |autre |nouvel |nouveau )?(?:appart\w*|logement|studio|t\d|f\d|"
+                              r"maison|chambre|colocation|coloc|bail|location|hlm)))|signeront|signerons|signera|signerai|cherche a louer"), False),
     ("ile_de_france", re.compile(r"ile[\s-]de[\s-]france|(?<![\w])idf(?![\w])|region parisienne|banlieue parisienne"), True),
     ("ile_de_france", re.compile(r"(?<![\w])province(?![\w])|hors (?:ile[\s-]de[\s-]france|idf)"), False),
 )
@@ -281,7 +287,7 @@ AGENT_SELF = re.compile(r"\s*(?:suis |travaille |bosse |m'occupe |fais partie )?
                         r"service social|agent d'accueil|charge|depuis \d+ ans au)")
 # A clause about rules or about someone in general (« faut-il être en CDI pour avoir Visale ? ») states no fact.
 IF_CLAUSE = re.compile(r"(?<![\w'])(?:si|s'il|au cas ou|en cas d')\s+(?:[\w']+\s+){0,3}[\w']*$")
-HYPOTHETICAL = re.compile(r"(?<![\w'])(?:faut[\s-]il|faut il|il faut (?:etre|avoir)|si (?:(?:je|on|il|elle|la personne)\s+|j')"
+HYPOTHETICAL = re.compile(r"(?<![\w'])(?:faut[\s-]il|faut il|il faut (?:etre|avoir)|(?:dois|doit|devons|doivent)[\s-](?:je |on |il |elle )?(?:etre|avoir)|si (?:(?:je|on|il|elle|la personne)\s+|j')"
                           r"(?:suis|est|etait|avait|ai|a|gagne|travaille)|est[\s-]ce qu'(?:un|une|il faut)|"
                           r"(?:un|une) (?:salarie|salariee|personne|etudiant|etudiante|alternant|alternante) (?:peut|doit|a)|"
                           r"les (?:salaries|etudiants|alternants|fonctionnaires|cdd|cdi) (?:peuvent|ont|doivent)|"
@@ -336,9 +342,20 @@ PREVIOUS_CUE = re.compile(r"(?:habitais|habitait|habitions|etais|etait|vivais|vi
                           r"jvien de|jviens de|je viens d'|"
                           r"arrive de|arrivons de|arrivant de|quitte|quitter|quittons|quittent|originaire d|"
                           r"en provenance d)\W*(?:[\w'-]+\W+){0,2}$")
-LIVES_NOW = re.compile(r"(?:je vis|on vit|il vit|elle vit|nous vivons|j'habite|jhabite|on habite|il habite|elle habite|"
+# The former home named with its people or kind (« j'habitais chez mon père à Bourg », « elle vient de quitter
+# le domicile de sa mère à Tulle », « à 75 km de chez mes parents à Auch », « ancien logement à Laval »,
+# « je pars de Brest », « je déménage d'Albi »).
+_OWNER = r"(?:mes|mon|ma|sa|son|ses|leur|leurs|notre|nos)\s+[\w'-]+"
+PREVIOUS_HOME = re.compile(
+    r"(?:(?:habitais|habitait|habitions|vivais|vivait|vivions|etais|etait|quitte|quitter|quittons|quittent|(?:de|depuis) chez)"
+    r"\W+(?:(?:chez|au domicile de|le domicile de|la maison de)\s+" + _OWNER + r"\s+|"
+    r"(?:le |la |l')\s*(?:domicile|maison|logement|appartement|appart|foyer)\s+(?:familial|familiale|conjugal|parental|"
+    r"de " + _OWNER + r")\s+|" + _OWNER + r"\s+|(?:moi|lui|elle|nous|eux)\s+)?(?:a|au|en|sur)|"
+    r"ancien (?:logement|appartement|appart|domicile)\s+(?:a|au|en|sur)|"
+    r"(?:pars|part|partons|partent|demenage|demenagee?|demenageons|demenagent)\s+(?:de|d'|du))\s*$")
+LIVES_NOW = re.compile(r"(?<![\w'])(?:je vis|on vit|il vit|elle vit|nous vivons|j'habite|jhabite|on habite|il habite|elle habite|"
                        r"nous habitons|vis encore|habite encore|habite actuellement|vis actuellement|loge|"
-                       r"je reside|il reside|elle reside)\W*(?:[\w'-]+\W+){0,4}$")
+                       r"je reside|il reside|elle reside)(?![\w])\W*(?:[\w'-]+\W+){0,5}$")
 MOVE_FROM_TO = re.compile(r"(?:de|depuis|quitte|quitter|quittons)\s+(.{2,40}?)\s+(?:a|pour|vers|->|→|>)\s+(.{2,40})")
 STUDY_PLACE = re.compile(r"ecole|fac|universite|lycee|college|iut|institut")
 STUDENT_BEFORE = re.compile(r"etudiante?s?\W+(?:[\w']+\W+){0,3}$")
@@ -584,6 +601,7 @@ class SituationReader:
         """« depuis 3 ans », « il y a 2 mois »: the job or the dwelling, whichever is spoken of nearest before
         (else right after: « depuis 4 mois dans ce logement »)."""
         before = folded[max(0, match.start() - 70):match.start()]
+        before = before[max([m.end() for m in SENTENCE.finditer(before)] + [0]):]  # its own sentence only
         after = folded[match.end():match.end() + 30]
         if MUTATION_CONTEXT.search(before[-40:]) or MUTATION_CONTEXT.search(after[:20]):
             add("mutation_recente", months <= 6, match.start())
@@ -844,7 +862,11 @@ class SituationReader:
             facts[:] = [f for f in facts if not (f.name == "age" and match.start() <= f.start <= match.end())]
             first_subject, _ = self._subject_at(match.start(1), folded, markers)
             pair = self._pair_before(folded, markers, match.start())
-            if pair and pair[0] == CONJOINT:
+            ordered = self._ages_by_cue(folded, markers, match, first, second)
+            if ordered:
+                facts += [ReadFact(PERSONNE, "age", ordered[0], SURE, match.start(1)),
+                          ReadFact(CONJOINT, "age", ordered[1], SURE, match.start(2))]
+            elif pair and pair[0] == CONJOINT:
                 # « ma femme et moi, 61 et 64 ans »: people write their own age first as often as in the
                 # order they named each other; read « mine first », to be confirmed
                 facts += [ReadFact(PERSONNE, "age", first, WEAK, match.start(1)),
@@ -855,6 +877,27 @@ class SituationReader:
             else:
                 facts += [ReadFact(PERSONNE, "age", first, SURE, match.start(1)),
                           ReadFact(CONJOINT, "age", second, WEAK if not markers else SURE, match.start(2))]
+
+    @staticmethod
+    def _ages_by_cue(folded: str, markers, match, first: int, second: int) -> Optional[Tuple[int, int]]:
+        """(the person's age, the partner's) when the message says which is whose: « moi le plus âgé »,
+        « elle la plus jeune », « lui l'aîné », or « respectivement » in the order the two were named."""
+        after = folded[match.end():match.end() + 45]
+        cue = re.match(r"\W*(?:[\w']+\W+){0,2}?(moi|lui|elle|mon \w+|ma \w+)\W+(?:je suis |c'est |est )?"
+                       r"(?:(?:le|la) plus (agee?|vieux|vieille|grande?|jeune)|l'(ainee?)|(?:le |la )?(cadet|cadette|benjamine?))",
+                       after)
+        if cue:
+            older = bool(cue.group(2) and cue.group(2) != "jeune" or cue.group(3))
+            mine = cue.group(1) == "moi"
+            high, low = max(first, second), min(first, second)
+            own = high if older == mine else low
+            return own, (low if own == high else high)
+        if re.match(r"\W*respectivement", after):
+            named = [m.subject for m in markers if m.start < match.start() and m.subject in (PERSONNE, CONJOINT)]
+            order = list(dict.fromkeys(named))
+            if len(order) == 2:
+                return (first, second) if order[0] == PERSONNE else (second, first)
+        return None
 
     @staticmethod
     def _pair_before(folded: str, markers, position: int) -> Optional[Tuple[str, str]]:
@@ -879,6 +922,12 @@ class SituationReader:
         start = max([m.end() for m in re.finditer(r"[,;:.!?\n()]", folded[:position])] or [0])
         end = re.search(r"[,;:.!?\n()]", folded[position:])
         return folded[start:position + (end.start() if end else len(folded))]
+
+    @staticmethod
+    def _clause_before(folded: str, position: int) -> str:
+        """The clause up to `position`."""
+        start = max([m.end() for m in re.finditer(r"[,;:.!?\n()]", folded[:position])] or [0])
+        return folded[start:position]
 
     @staticmethod
     def _clause_after(folded: str, position: int) -> str:
@@ -943,7 +992,7 @@ class SituationReader:
                 facts.append(ReadFact(who, "secteur_employeur", "prive", SURE, position))
         for key, pattern in self.lexicon.contracts:
             for match in pattern.finditer(folded):
-                if negated(match.start()):
+                if negated(match.start()) or DEMANDED.search(self._clause_before(folded, match.start())):
                     continue
                 who = subject(match.start(), "type_contrat")
                 if not any(f.subject == who and f.name == "type_contrat" for f in facts):
@@ -1088,13 +1137,17 @@ class SituationReader:
         homes, others, previous, living = [], [], [], []
         for found_commune in found:
             before = folded[max(0, found_commune[0] - 45):found_commune[0]]
-            if PREVIOUS_CUE.search(before[-30:]):
+            if PREVIOUS_CUE.search(before[-30:]) or PREVIOUS_HOME.search(before):
                 previous.append(found_commune)
+                continue
+            if LIVES_NOW.search(before[-45:]) and re.search(r"(?<![\w])chez (?:ma|mon|mes|sa|son|ses|un|une|des)(?![\w])",
+                                                            before[-45:]):
+                living.append(found_commune)  # lodged with someone: where they live now, not a home of their own
                 continue
             if NOT_HOME_CUE.search(before) or WORKPLACE_CUE.search(re.split(r"[;.!?:()\n,]", before)[-1]) \
                     or self._hypothetical(folded, found_commune[0]):
                 continue
-            if LIVES_NOW.search(before[-30:]):
+            if LIVES_NOW.search(before[-45:]):
                 living.append(found_commune)
             (homes if HOME_CUE.search(before) else others).append(found_commune)
         new_home = [c for c in homes if c not in living and commune_key(c[2]) not in
@@ -1110,7 +1163,7 @@ class SituationReader:
         chosen = homes[-1] if homes else (others[0] if others and len({commune_key(c[2]) for c in others}) == 1 else None)
         if chosen:
             facts.append(ReadFact(MENAGE, "commune", self._pretty(chosen[2]), SURE, chosen[0]))
-        if previous and chosen:
+        if previous:  # a former home said is a fact, even when the new one is not named
             facts.append(ReadFact(MENAGE, "commune_precedente", self._pretty(previous[0][2]), SURE, previous[0][0]))
         return facts
 

@@ -139,6 +139,32 @@ def read(text, staff=False):
     ("une dette de loyers de 1 600 €, loyer 540", {"personne": {"evenement_difficulte": True},
                                                  "menage": {"loyer_charges_comprises": 540}}),
     ("je sais pas si mon entreprise a moins de 10 salariés", {"personne": {"taille_entreprise": "inconnu"}}),
+    # which age is whose, when the message says it after the pair
+    ("nous avons 42 et 45 ans, moi la plus jeune", {"personne": {"age": 42}, "conjoint": {"age": 45}}),
+    ("on a 30 et 33 ans, lui l'aîné", {"conjoint": {"age": 33}, "personne": {"age": 30}}),
+    ("ma copine est infirmière libérale, moi je suis en CDD. On a 28 et 31 ans respectivement",
+     {"menage": {"en_couple": True}, "conjoint": {"situation_pro": "independant", "age": 28},
+      "personne": {"situation_pro": "salarie", "type_contrat": "cdd", "age": 31}}),
+    # a duration of something else than the job is not the time in the job
+    ("Monsieur a 50 ans, il touche le RSA. Il a des impayés de loyer depuis 5 mois.",
+     {"personne": {"age": 50, "situation_pro": "autre", "evenement_difficulte": True}}),
+    ("j'ai un NUR depuis 2 ans, je suis en CDI", {"menage": {"a_nud": True},
+                                                  "personne": {"situation_pro": "salarie", "type_contrat": "cdi"}}),
+    # what a landlord asks for, a rule asked about, a job search are no facts of the lease or the person
+    ("la propriétaire exige un CDI, moi j'ai une promesse d'embauche", {"personne": {"promesse_embauche": True}}),
+    ("faut-il être en CDI pour avoir Visale ?", {}),
+    ("est-ce qu'on doit être salarié pour le FSL ?", {}),
+    ("plus de boulot depuis juin, je cherche, j'ai 33 ans",
+     {"personne": {"situation_pro": "demandeur_emploi", "age": 33, "evenement_difficulte": True}}),
+    ("elle a perdu son travail de caissière et touche l'ARE",
+     {"personne": {"situation_pro": "demandeur_emploi", "evenement_difficulte": True}}),
+    # the former home named with its people or its kind
+    ("je vis chez ma tante à Poitiers et je cherche un studio à Niort",
+     {"menage": {"commune": "Niort", "commune_precedente": "Poitiers", "bail_signe": False}}),
+    ("il a quitté le logement familial à Vesoul pour son apprentissage",
+     {"menage": {"commune_precedente": "Vesoul"}, "personne": {"situation_pro": "alternant"}}),
+    ("j'ai trouvé un appartement à Pau, à 40 km de chez mes parents à Tarbes",
+     {"menage": {"commune": "Pau", "commune_precedente": "Tarbes"}, "personne": {"distance_km": 40}}),
 ])
 def test_facts_stated_in_a_message(text, expected):
     assert read(text) == expected
