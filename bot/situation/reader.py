@@ -145,6 +145,9 @@ YEARLY = re.compile(r"(?<![\w])(?:par an|/an|annuel|annuels|l'annee|a l'annee|br
 # « revenu annuel net de 21 600 € », « salaire brut annuel 36 000 € »: the yearly word before the amount.
 YEARLY_BEFORE = re.compile(r"(?<![\w])(?:annuel|annuels|annuelle|par an)\W+(?:[\w']+\W+){0,3}$")
 
+# A fact said of both people of the couple or both holders of the lease.
+BOTH = re.compile(r"(?<![\w'])(?:tous|toutes) (?:les )?(?:deux|2)(?![\w'])|(?<![\w'])(?:tous|toutes) deux(?![\w'])|"
+                  r"(?<![\w'])(?:l'un et l'autre|tous les 2|toutes les 2|(?:aucun|aucune) de nous (?:deux|2))(?![\w'])")
 # What a landlord or an agency asks for (« le proprio veut un CDI ») is nobody's contract.
 DEMANDED = re.compile(r"(?:proprio|proprietaire|bailleur|agence|ils|on me|on nous)\s+(?:\w+\s+)?(?:veut|veulent|demande|"
                       r"demandent|exige|exigent|reclame|reclament)")
@@ -1027,7 +1030,21 @@ class SituationReader:
                     stated = False
                 facts.append(ReadFact(who, name, stated, SURE, match.start()))
         self._student_job(folded, facts, markers)
+        self._said_of_both(folded, facts)
         return self._settle_situations(facts, future)
+
+    def _said_of_both(self, folded: str, facts: List[ReadFact]) -> None:
+        """« retraités tous les deux », « tous deux en CDI », « un couple de retraités »: the situation or the
+        contract said in that clause is the person's and the partner's."""
+        for fact in [f for f in facts if f.name in ("situation_pro", "type_contrat", "etudiant_boursier")]:
+            clause = self._clause(folded, fact.start)
+            both = BOTH.search(clause) or (fact.name == "situation_pro" and re.search(
+                r"couple (?:de |d')" + r"(?:retraites|etudiants|salaries|alternants|chomeurs)", clause))
+            if not both or fact.subject not in (PERSONNE, CONJOINT) or NEGATION.search(clause[:both.start()][-12:]):
+                continue
+            other = CONJOINT if fact.subject == PERSONNE else PERSONNE
+            if not any(f.subject == other and f.name == fact.name for f in facts):
+                facts.append(ReadFact(other, fact.name, fact.value, fact.confidence, fact.start))
 
     def _student_job(self, folded: str, facts: List[ReadFact], markers) -> None:
         for who in (PERSONNE, CONJOINT):

@@ -158,6 +158,13 @@ def read(text, staff=False):
      {"personne": {"situation_pro": "demandeur_emploi", "age": 33, "evenement_difficulte": True}}),
     ("elle a perdu son travail de caissière et touche l'ARE",
      {"personne": {"situation_pro": "demandeur_emploi", "evenement_difficulte": True}}),
+    # a situation or a contract said of both
+    ("mon mari et moi sommes retraités tous les deux", {"menage": {"en_couple": True},
+                                                       "personne": {"situation_pro": "retraite"},
+                                                       "conjoint": {"situation_pro": "retraite"}}),
+    ("ma compagne et moi, tous deux en CDD", {"menage": {"en_couple": True},
+                                             "personne": {"situation_pro": "salarie", "type_contrat": "cdd"},
+                                             "conjoint": {"situation_pro": "salarie", "type_contrat": "cdd"}}),
     # the former home named with its people or its kind
     ("je vis chez ma tante à Poitiers et je cherche un studio à Niort",
      {"menage": {"commune": "Niort", "commune_precedente": "Poitiers", "bail_signe": False}}),
