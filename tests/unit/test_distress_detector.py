@@ -161,3 +161,25 @@ def test_a_case_asked_about_rules_out_housing_emergencies_only():
     # a danger now, or a danger to a person, is never set aside by a condition
     assert detector.detect("que se passe-t-il si je vais être expulsé demain ?").situation == "expulsion_coupure"
     assert detector.detect("que se passe-t-il si je pars, il me frappe").situation == "violences"
+
+
+@pytest.mark.parametrize("text, situation", [
+    ("mon oncle dort sous un pont depuis samedi, il a 62 ans", "sans_abri"),
+    ("un monsieur dort dans la rue en bas, il grelotte et ne répond plus quand je lui parle", "sans_abri"),
+    ("ma sœur s'est fait virer par son copain ce soir, elle est sur le trottoir", "sans_abri"),
+    ("coupure de courant en cours chez nous, la petite a 3 semaines", "expulsion_coupure"),
+    ("le technicien est devant le compteur pour couper, j'ai un bébé de 2 mois", "expulsion_coupure"),
+    ("j'ai pris ma décision, ce soir c'est fini pour moi", "suicide"),
+])
+def test_project_cues_for_a_danger_now(text, situation):
+    assert DistressDetector.from_file(BASE.distress).detect(text).situation == situation
+
+
+@pytest.mark.parametrize("text", [
+    "le voisin frappe au mur dès que je passe l'aspirateur",
+    "ma fille pleure la nuit, elle fait ses dents",
+    "le technicien passe jeudi relever le compteur",
+    "ma famille a été expulsée de son logement dans les années 90, ça compte encore pour une demande ?",
+])
+def test_project_cues_rule_out_ordinary_words(text):
+    assert DistressDetector.from_file(BASE.distress).detect(text) is None
