@@ -29,6 +29,12 @@ def previous_question(slot_value) -> Optional[str]:
     return question if isinstance(question, str) and question.strip() else None
 
 
+def check_topic(aid) -> Optional[str]:
+    """The context of a message sent during an eligibility check (slot `aide`) when no answer has been given
+    yet: the aid's name (« ça coûte combien ? » while Visale is being checked is about Visale)."""
+    return aid.replace("_", " ") if isinstance(aid, str) and aid.strip() and aid != "toutes" else None
+
+
 def with_context(previous: str, text: str) -> str:
     """The text ranked with the context: the previous question, then the message."""
     return f"{previous.strip()} {text.strip()}"
@@ -38,21 +44,35 @@ def with_context(previous: str, text: str) -> str:
 # average is sharpened (raised to this power, then normalised again). Chosen on tests/nlu/followups_dev.yml:
 # 1 leaves « Vouliez-vous dire » on 13 % of the follow-ups, 3 on 4 %, with more right answers.
 SHARPENING = 4
+# The reading after the previous question holds that question's own words, so it leans to the entry just
+# answered; a follow-up rarely asks the same thing again. In that reading only, the entry already answered
+# keeps this share of its score: the message alone still decides whether it is asked again. Chosen on
+# tests/nlu/followups_dev.yml and tests/nlu/followups.yml (scored once before, tuning sets since).
+ANSWERED_SHARE = 0.6
 
 
 def combine(alone: Sequence[Tuple[str, float]], in_context: Sequence[Tuple[str, float]], length: int,
-            labels: int) -> Ranking:
+            labels: int, answered: Optional[str] = None) -> Ranking:
     """The two rankings averaged (a label missing from one counts 0 there) and sharpened, best first; the
-    probability left outside the rankings is spread evenly over the other labels of the `labels` known."""
+    probability left outside the rankings is spread evenly over the other labels of the `labels` known.
+    `answered`: the entry id the previous answer gave (its score after the previous question is lowered)."""
     scores: Dict[str, float] = {}
-    for ranking in (alone, in_context):
+    for ranking, reading in ((alone, "alone"), (in_context, "context")):
         for label, confidence in ranking:
+            if reading == "context" and answered and label.split("/", 1)[-1] == answered:
+                confidence *= ANSWERED_SHARE
             scores[label] = scores.get(label, 0.0) + confidence / 2
     others = max(1, labels - len(scores))
     rest = others * (max(0.0, 1.0 - sum(scores.values())) / others) ** SHARPENING
     sharpened = {label: score ** SHARPENING for label, score in scores.items()}
     total = sum(sharpened.values()) + rest or 1.0
     return sorted(((label, score / total) for label, score in sharpened.items()), key=lambda item: -item[1])[:length]
+
+
+def answered_entry(slot_value) -> Optional[str]:
+    """The entry id the last answer gave, from the slot value."""
+    entry = slot_value.get(ENTRY) if isinstance(slot_value, dict) else None
+    return entry if isinstance(entry, str) and entry else None
 
 
 def context_of(slot_value, changed: bool) -> Dict[str, object]:

@@ -94,6 +94,8 @@ class LinearResponseSelector(GraphComponent):
             return messages
         topic = tracker.get_slot(context.TOPIC_SLOT) if tracker is not None else None
         previous = context.previous_question(topic)
+        if previous is None and tracker is not None:
+            previous = context.check_topic(tracker.get_slot("aide"))
         length = int(self._config["ranking_length"])
         for message in messages:
             text = message.get(TEXT) or ""
@@ -101,7 +103,7 @@ class LinearResponseSelector(GraphComponent):
             if previous and not text.startswith("/"):
                 alone = ranked
                 ranked = context.combine(alone, self._selector.rank(context.with_context(previous, text), length),
-                                         length, len(self._selector.labels))
+                                         length, len(self._selector.labels), context.answered_entry(topic))
                 changed = ranked[0][0] != alone[0][0]
                 message.set(context.CONTEXT_KEY, context.context_of(topic, changed), add_to_output=True)
                 self._follow_intent(message, ranked[0])

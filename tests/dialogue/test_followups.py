@@ -28,6 +28,23 @@ def test_context_ranking_keeps_a_self_contained_question():
     assert combine(alone, in_context, 10, labels=58)[0][0] == "faq/alin_presentation"
 
 
+def test_context_ranking_does_not_give_the_entry_just_answered_again_to_an_elliptical_follow_up():
+    # « et ça coûte combien ? » after « qui a droit à Visale ? »: the previous question's words pull the
+    # reading in context to the entry already answered
+    alone = [("faq/visale_presentation", 0.3), ("faq/visale_eligibilite", 0.1), ("hors_sujet/hs_general", 0.3)]
+    in_context = [("faq/visale_eligibilite", 0.6), ("faq/visale_presentation", 0.35)]
+    assert combine(alone, in_context, 10, labels=58)[0][0] == "faq/visale_eligibilite"
+    ranked = combine(alone, in_context, 10, labels=58, answered="visale_eligibilite")
+    assert ranked[0][0] == "faq/visale_presentation"
+
+
+def test_context_ranking_still_answers_the_same_entry_when_the_message_alone_asks_it_again():
+    alone = [("faq/visale_eligibilite", 0.9), ("faq/visale_presentation", 0.05)]
+    in_context = [("faq/visale_eligibilite", 0.95)]
+    ranked = combine(alone, in_context, 10, labels=58, answered="visale_eligibilite")
+    assert ranked[0][0] == "faq/visale_eligibilite" and ranked[0][1] > 0.5
+
+
 def test_topic_slot_round_trip():
     value = topic("loca_pass", "loca_pass", "c'est quoi l'avance loca-pass ?")
     assert previous_question(value) == "c'est quoi l'avance loca-pass ?"
