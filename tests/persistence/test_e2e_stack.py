@@ -124,7 +124,7 @@ def test_unanswered_questions_are_recorded_and_reported(stack, tmp_path):
     assert "vlorpix trembulon" in texts and "blorg zingue [courriel]" in texts
     assert all(decision in ("fallback", "clarify", "low_confidence", "out_of_scope") for decision, _, _ in rows)
     env = {**os.environ, "BOT_DATABASE_URL": stack.tracker_url, "PYTHONPATH": str(PROJECT_ROOT)}
-    done = subprocess.run([sys.executable, "-m", "bot.cli.report", "--out", str(tmp_path), "--knowledge",
+    done = subprocess.run([sys.executable, "-m", "bot.cli.editors_report", "--out", str(tmp_path), "--knowledge",
                            str(stack.knowledge_dir)], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True,
                           timeout=300)
     assert done.returncode == 0, done.stderr

@@ -158,7 +158,7 @@ def target_titles(base) -> Dict[str, str]:
 
 
 @dataclass
-class Report:
+class EditorsReport:
     generated_at: dt.datetime
     groups: List[QuestionGroup]
     feedback: List[FeedbackLine]
@@ -184,11 +184,11 @@ REASON_LABELS = {
 
 
 def build_report(repository, base, today: Optional[dt.date] = None, distance: float = DEFAULT_DISTANCE,
-                 retention_days: int = 30, parameters: Iterable = ()) -> Report:
+                 retention_days: int = 30, parameters: Iterable = ()) -> EditorsReport:
     """`parameters`: the rules' parameters (bot.rules), listed when not confirmed for 6 months."""
     from bot.rules.freshness import unconfirmed
     questions = repository.unanswered()
-    return Report(
+    return EditorsReport(
         generated_at=dt.datetime.now(dt.timezone.utc),
         groups=group_questions(questions, distance),
         feedback=worst_feedback(repository.feedback_rows(), target_titles(base)),
@@ -230,7 +230,7 @@ class _SafeWriter:
         self._writer.writerow([csv_cell(cell) for cell in row])
 
 
-def write_csv(report: Report, out: Path) -> Dict[str, Path]:
+def write_csv(report: EditorsReport, out: Path) -> Dict[str, Path]:
     out.mkdir(parents=True, exist_ok=True)
     paths = {"unanswered": out / "questions_sans_reponse.csv", "feedback": out / "avis.csv",
              "stale": out / "fiches_a_relire.csv", "parameters": out / "parametres_a_confirmer.csv"}
@@ -265,7 +265,7 @@ def write_csv(report: Report, out: Path) -> Dict[str, Path]:
     return paths
 
 
-def render_html(report: Report) -> str:
+def render_html(report: EditorsReport) -> str:
     e = html.escape
     parts = [
         "<!doctype html>", '<html lang="fr"><head><meta charset="utf-8">',
@@ -358,7 +358,7 @@ def render_html(report: Report) -> str:
     return "\n".join(parts)
 
 
-def write_report(report: Report, out: Path) -> Dict[str, Path]:
+def write_report(report: EditorsReport, out: Path) -> Dict[str, Path]:
     paths = write_csv(report, out)
     paths["html"] = out / "rapport.html"
     paths["html"].write_text(render_html(report), encoding="utf-8")
