@@ -168,18 +168,16 @@ class EditorsReport:
     questions: int
     retention_days: int
     parameters: List[Any] = field(default_factory=list)  # bot.rules.freshness.Unconfirmed
+    reasons: Dict[str, str] = field(default_factory=dict)  # 👎 reason code -> its button (dialogue.yml `avis`)
+
+    def reason_label(self, code: str) -> str:
+        return self.reasons.get(code, code)
 
 
 REFERRAL_LABELS = {
     "conseiller": "demande à parler à une personne",
     "detresse": "situation de détresse",
     "saisine": "saisine du service d'accompagnement préparée (professionnels)",
-}
-REASON_LABELS = {
-    "pas_ma_question": "pas ma question",
-    "incomplete": "incomplète",
-    "pas_claire": "pas claire",
-    "erronee": "erronée ou dépassée",
 }
 
 
@@ -198,6 +196,7 @@ def build_report(repository, base, today: Optional[dt.date] = None, distance: fl
         questions=len(questions),
         retention_days=retention_days,
         parameters=unconfirmed(parameters, today),
+        reasons=dict(base.dialogue.avis.reasons),
     )
 
 
@@ -250,7 +249,7 @@ def write_csv(report: EditorsReport, out: Path) -> Dict[str, Path]:
         writer.writerow(["cible", "titre", "pouce levé", "pouce baissé", "satisfaction", "raisons"])
         for line in report.feedback:
             writer.writerow([line.target, line.title, line.up, line.down, f"{line.satisfaction:.0%}",
-                             ", ".join(f"{REASON_LABELS.get(k, k)} ({v})" for k, v in sorted(line.reasons.items()))])
+                             ", ".join(f"{report.reason_label(k)} ({v})" for k, v in sorted(line.reasons.items()))])
     with paths["stale"].open("w", newline="", encoding="utf-8") as handle:
         writer = _SafeWriter(handle)
         writer.writerow(["id", "titre", "type", "relu le", "jours"])
@@ -306,7 +305,7 @@ def render_html(report: EditorsReport) -> str:
         parts.append('<table><thead><tr><th scope="col">Réponse</th><th scope="col">👍</th><th scope="col">👎</th>'
                      '<th scope="col">Satisfaction</th><th scope="col">Raisons</th></tr></thead><tbody>')
         for line in report.feedback[:100]:
-            reasons = ", ".join(f"{REASON_LABELS.get(k, k)} ({v})" for k, v in sorted(line.reasons.items()))
+            reasons = ", ".join(f"{report.reason_label(k)} ({v})" for k, v in sorted(line.reasons.items()))
             parts.append(f"<tr><td>{e(line.title)} <small>({e(line.target)})</small></td><td class=\"n\">{line.up}</td>"
                          f'<td class="n">{line.down}</td><td class="n">{line.satisfaction:.0%}</td><td>{e(reasons)}</td></tr>')
         parts.append("</tbody></table>")

@@ -2,7 +2,6 @@
 
 import shutil
 
-import pytest
 
 import actions.answer_actions as answer_actions
 from actions.answer_actions import ActionAnswerKnowledge
@@ -10,13 +9,6 @@ from bot.knowledge import KnowledgeStore, load_knowledge
 from tests.actions.conftest import load_tracker
 
 KNOWLEDGE = load_knowledge("knowledge")
-
-
-@pytest.fixture(autouse=True)
-def project_knowledge(monkeypatch, tmp_path):
-    store = KnowledgeStore("knowledge", tmp_path / "snapshot.json")
-    monkeypatch.setattr(answer_actions, "knowledge_store", lambda: store)
-    return store
 
 
 async def test_faq_answer_comes_from_knowledge_with_source_and_date(dispatcher, domain):

@@ -1,20 +1,11 @@
 """action_distress: the situation's numbers first, the staff complement only on the staff channel."""
 
-import pytest
-
-import actions.distress_actions as distress_actions
 from actions.distress_actions import ActionDistress
 from bot.answering.render import referral_button
-from bot.knowledge import KnowledgeStore, load_knowledge
+from bot.knowledge import load_knowledge
 from tests.actions.conftest import load_tracker
 
 KNOWLEDGE = load_knowledge("knowledge")
-
-
-@pytest.fixture(autouse=True)
-def project_knowledge(monkeypatch, tmp_path):
-    store = KnowledgeStore("knowledge", tmp_path / "snapshot.json")
-    monkeypatch.setattr(distress_actions, "knowledge_store", lambda: store)
 
 
 async def test_applicant_gets_the_115_first(dispatcher, domain):

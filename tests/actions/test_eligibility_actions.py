@@ -3,12 +3,9 @@
 As in Rasa's financial-demo, each test compares the whole list of events the action returns.
 """
 
-import pytest
-
 import actions.eligibility_actions as eligibility_actions
 from actions.eligibility_actions import ActionEligibilityVerdict, ValidateEligibiliteForm
 from bot.dialogue.turn import CheckState
-from bot.knowledge import KnowledgeStore
 from bot.rules import fact
 from tests.actions.conftest import load_tracker
 
@@ -17,12 +14,6 @@ DOMAIN = {"slots": {}, "forms": {"eligibilite_form": {"required_slots": ["aide"]
 
 def slot(name, value):
     return {"event": "slot", "name": name, "value": value, "timestamp": None}
-
-
-@pytest.fixture(autouse=True)
-def project_knowledge(monkeypatch, tmp_path):
-    store = KnowledgeStore("knowledge", tmp_path / "snapshot.json")
-    monkeypatch.setattr(eligibility_actions, "knowledge_store", lambda: store)
 
 
 async def test_out_of_range_age_is_refused_and_asked_again(dispatcher):
