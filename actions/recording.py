@@ -11,7 +11,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge_store import knowledge_store
-from bot.answering.decision import selector_ranking
+from bot.answering.answer_choice import selector_ranking
 from bot.dialogue import feedback
 from bot.persistence import repository
 from bot.persistence.logs import error_summary, log_event

@@ -26,8 +26,8 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Tuple
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from bot.answering.audience import audience_for_channel
-from bot.answering.decision import decide
-from bot.answering.render import Reply, render_decision
+from bot.answering.answer_choice import decide
+from bot.answering.render import Reply, render_choice
 from bot.channels.common import FALLBACK_MESSAGES, _knowledge_store
 from bot.knowledge import KnowledgeErrors
 from bot.persistence.config import log_reference
@@ -108,7 +108,7 @@ def fallback_reply(parse: Optional[Dict[str, Any]], base: Any, audience: str) ->
         return "distress", distress_reply(base, situation, audience, offer_resume=False)
     decision = decide(parse, base.thresholds, base.entries.keys())
     if decision.kind == "answer" or (decision.kind == "clarify" and decision.entry_ids):
-        return "knowledge", render_decision(decision, base, audience)
+        return "knowledge", render_choice(decision, base, audience)
     return None
 
 

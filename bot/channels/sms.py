@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import gsm0338  # noqa: F401  (registers the "gsm03.38" codec)
 
-from bot.channels.formatting import numbered_choices, to_plain
+from bot.channels.markup import numbered_choices, to_plain
 
 GSM_CODEC = "gsm03.38"
 SMS_BUDGET_SEGMENTS = 3  # what an answer should cost (issue 17: 90 % of answers)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from bot.channels.formatting import comparable, telegram_callback_data
+from bot.channels.markup import comparable, telegram_callback_data
 from bot.knowledge import load_knowledge
 from tests.channels import fake_provider as fake
 from tests.channels.helpers import new_chat_id, telegram_callback, telegram_exchange, telegram_post, telegram_update
