@@ -17,20 +17,16 @@ that a spreadsheet would take for a formula are written as text (`csv_cell`).
 import csv
 import datetime as dt
 import html
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
+from bot.nlu.normalize import fold
+
 STALE_AFTER_DAYS = 365
 DEFAULT_DISTANCE = 0.65
 MAX_QUESTIONS = 5000  # the most recent ones; clustering is quadratic in memory
-
-
-def fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in text if not unicodedata.combining(c))
 
 
 @dataclass

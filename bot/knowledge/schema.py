@@ -5,10 +5,11 @@ Error messages raised here are in French: they are shown to content editors.
 
 import datetime as dt
 import re
-import unicodedata
 from typing import Dict, List, Optional, Union
 
 from pydantic import BaseModel, Field, root_validator, validator
+
+from bot.nlu.normalize import fold
 
 try:  # pydantic 1.x (pinned by Rasa 3.6)
     from typing import Literal
@@ -38,9 +39,7 @@ def word_count(text: str) -> int:
 
 def question_key(text: str) -> str:
     """Normalised form used to detect the same phrasing written twice."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(re.findall(r"\w+", text))
+    return " ".join(re.findall(r"\w+", fold(text)))
 
 
 class Strict(BaseModel):
