@@ -89,7 +89,7 @@ def render_entry(entry: Entry, base: KnowledgeBase, audience: str, day: Optional
 
 
 def render_choice(decision: AnswerChoice, base: KnowledgeBase, audience: str,
-                    day: Optional[dt.date] = None, in_context: bool = False) -> Reply:
+                  day: Optional[dt.date] = None, in_context: bool = False) -> Reply:
     if decision.kind == "answer":
         return render_entry(base.entries[decision.entry_id], base, audience, day, decision.alternatives, in_context)
     if decision.kind == "clarify":

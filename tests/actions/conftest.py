@@ -3,6 +3,7 @@ project's knowledge/ for every action (tests/persistence/test_actions_recording.
 
 import json
 from pathlib import Path
+from typing import List, Tuple
 
 import pytest
 from rasa_sdk import Tracker
@@ -25,6 +26,11 @@ def load_tracker(name: str, input_channel: str = None) -> Tracker:
             if event["event"] == "user":
                 event["input_channel"] = input_channel
     return Tracker.from_dict(state)
+
+
+def said(dispatcher: CollectingDispatcher) -> List[Tuple[str, list]]:
+    """Every message an action sent, as (text, buttons): compared whole, like the events."""
+    return [(m.get("text"), m.get("buttons") or []) for m in dispatcher.messages]
 
 
 @pytest.fixture
