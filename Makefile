@@ -127,7 +127,7 @@ bench: $(STAMP)
 # (var/tracker.db by default). OUT= for the report folder, DAYS= for a one-off retention period.
 OUT ?= var/report
 report: $(STAMP)
-	$(PY) -m bot.cli.report --out "$(OUT)"
+	$(PY) -m bot.cli.editors_report --out "$(OUT)"
 
 purge: $(STAMP)
 	$(PY) -m bot.cli.purge $(if $(DAYS),--days $(DAYS))

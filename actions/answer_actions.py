@@ -11,8 +11,8 @@ from actions import recording
 from actions.feedback_actions import give_feedback
 from actions.knowledge_store import knowledge_store
 from bot.answering.audience import audience_for_channel
-from bot.answering.decision import CHOICE_ENTITY, decide
-from bot.answering.render import render_decision, topic_of
+from bot.answering.answer_choice import CHOICE_ENTITY, decide
+from bot.answering.render import render_choice, topic_of
 from bot.answering.render import sms_of
 from bot.dialogue.answers import option_chosen, payload_parts
 from bot.knowledge import KnowledgeErrors
@@ -82,7 +82,7 @@ async def answer(dispatcher: CollectingDispatcher, tracker: Tracker, parse: Dict
     decision = decide(parse, base.thresholds, base.entries.keys())
     audience = audience_for_channel(tracker.get_latest_input_channel() or "")
     used = parse.get(context.CONTEXT_KEY) or {}
-    reply = render_decision(decision, base, audience, in_context=bool(used.get("change")))
+    reply = render_choice(decision, base, audience, in_context=bool(used.get("change")))
     dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None,
                              **sms_of(reply))
     logger.info("decision=%s entries=%s confidence=%.3f context=%s", decision.kind, decision.entry_ids,

@@ -10,21 +10,24 @@ from typing import Any, Optional
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.answering.decision import selector_ranking
-from bot.persistence import feedback, repository
+from actions.knowledge_store import knowledge_store
+from bot.answering.answer_choice import selector_ranking
+from bot.dialogue import feedback
+from bot.persistence import repository
 from bot.persistence.logs import error_summary, log_event
 
 logger = logging.getLogger(__name__)
 
-# Entries that hand the user over to a person: answering them counts as a referral to staff.
-REFERRAL_ENTRIES = {"parler_conseiller"}
-# An answer given with less confidence than this is also listed for the editors ("low_confidence"):
-# it was given (above knowledge/dialogue.yml's `answer` threshold) but may well be the wrong one.
-LOW_CONFIDENCE = 0.5
-# The catch-all « hors sujet » answer: the question was not answered either ("out_of_scope"). The
-# specific redirections (hs_apl, hs_impots…) are real answers and are not listed.
-GENERIC_REDIRECTS = {"hs_general"}
+# What is listed for the editors is knowledge/ data: an entry's `counted_as` (« orientation »: a hand-over
+# to a person, counted as a referral to staff; « sans_reponse »: the catch-all out-of-scope answer, the
+# question listed as unanswered, "out_of_scope") and dialogue.yml's `thresholds.low_confidence` (an answer
+# given with less confidence is listed too, "low_confidence").
 RETRIEVAL_INTENTS = ("faq",)
+
+
+def _counted_as(entry_id: Optional[str]) -> Optional[str]:
+    entry = knowledge_store().current().entries.get(entry_id) if entry_id else None
+    return entry.counted_as if entry is not None else None
 
 
 def _channel(tracker: Tracker) -> Optional[str]:
@@ -47,7 +50,7 @@ def offer_feedback(dispatcher: CollectingDispatcher, tracker: Tracker, target: s
     topic = _feedback_topic(target)
     if any(_feedback_topic(t) == topic for t in feedback.offered_targets(tracker.events)):
         return
-    question, buttons = feedback.offer(target)
+    question, buttons = feedback.offer(target, knowledge_store().current().dialogue.avis)
     dispatcher.utter_message(text=question, buttons=buttons)
 
 
@@ -61,7 +64,7 @@ def _previous_topic(tracker: Tracker) -> str:
         parse = event.get("parse_data") or {}
         ranking = selector_ranking(parse)
         if (parse.get("intent") or {}).get("name") in RETRIEVAL_INTENTS and ranking \
-                and ranking[0][1] not in REFERRAL_ENTRIES:
+                and _counted_as(ranking[0][1]) != "orientation":
             return ranking[0][1]
     return "general"
 
@@ -74,16 +77,17 @@ async def after_answer(dispatcher: CollectingDispatcher, tracker: Tracker, decis
         channel = _channel(tracker)
         text = _text(tracker)
         kind = decision.kind
-        if kind == "answer" and decision.entry_id in GENERIC_REDIRECTS:
+        counted_as = _counted_as(decision.entry_id) if kind == "answer" else None
+        if counted_as == "sans_reponse":
             kind = "out_of_scope"
-        elif kind == "answer" and decision.confidence < LOW_CONFIDENCE:
+        elif kind == "answer" and decision.confidence < knowledge_store().current().thresholds.low_confidence:
             kind = "low_confidence"
         if kind in repository.DECISIONS and text and not text.startswith("/"):
             await repository.record_unanswered(text, kind, decision.confidence, channel, decision.entry_ids)
         if decision.kind != "answer":
             return
         entry_id = decision.entry_id
-        if entry_id in REFERRAL_ENTRIES:
+        if counted_as == "orientation":
             await repository.record_referral("conseiller", _previous_topic(tracker), channel)
         parse = parse if parse is not None else (tracker.latest_message or {})
         intent = (parse.get("intent") or {}).get("name")
@@ -100,7 +104,6 @@ def _feedback_topic(target: str) -> str:
     if target.startswith(feedback.ELIGIBILITY_PREFIX):
         return target[len(feedback.ELIGIBILITY_PREFIX):]
     try:
-        from actions.knowledge_store import knowledge_store
         from bot.answering.render import topic_of
         entry = knowledge_store().current().entries.get(target)
     except Exception:
@@ -110,7 +113,6 @@ def _feedback_topic(target: str) -> str:
 
 def _is_faq(entry_id: str) -> bool:
     try:
-        from actions.knowledge_store import knowledge_store
         entry = knowledge_store().current().entries.get(entry_id)
     except Exception:
         return False

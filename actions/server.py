@@ -28,15 +28,6 @@ from bot.persistence.repository import default_repository
 logger = logging.getLogger(__name__)
 
 
-def _knowledge_status() -> dict:
-    store = knowledge_store()
-    try:
-        store.current()
-    except KnowledgeErrors:
-        pass
-    return store.status.as_dict()
-
-
 def build_app(schedule: PurgeSchedule = None):
     app = create_app("actions")
     schedule = schedule or PurgeSchedule()
@@ -47,13 +38,13 @@ def build_app(schedule: PurgeSchedule = None):
 
     @app.get("/knowledge/status")
     async def knowledge_status(_request):
-        status = _knowledge_status()
+        status = knowledge_store().status_report()
         return response.json(status, status=200 if status["entries"] else 503)
 
     @app.get("/status")
     async def status(_request):
         database = await asyncio.get_running_loop().run_in_executor(None, default_repository().health)
-        knowledge = _knowledge_status()
+        knowledge = knowledge_store().status_report()
         healthy = database.get("ok") and knowledge["entries"] > 0
         body = {"status": "ok" if healthy else "degraded", "database": database, "knowledge": knowledge,
                 "purge": schedule.state()}

@@ -23,10 +23,11 @@ DIALOGUE = {
         "rate_limited": "Trop de messages, patientez.",
         "text_only": "Messages écrits seulement.",
     },
-    # The conversation's and the referral's texts: the project's own (a test that needs other words edits them).
+    # The conversation's, the referral's and the feedback's texts: the project's own (a test that needs other words edits them).
     **{section: dict(YAML(typ="safe").load((PROJECT_KNOWLEDGE / "dialogue.yml").read_text(encoding="utf-8"))[section])
-       for section in ("eligibilite", "saisine")},
-    "thresholds": {"answer": 0.6, "margin": 0.2, "clarify": 0.2, "suggestion": 0.1, "alternative_margin": 0.3},
+       for section in ("eligibilite", "saisine", "avis")},
+    "thresholds": {"answer": 0.6, "margin": 0.2, "clarify": 0.2, "suggestion": 0.1, "alternative_margin": 0.3,
+                   "low_confidence": 0.5},
 }
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence
 
 from bot.answering.audience import PROFESSIONALS
-from bot.answering.decision import CHOICE_ENTITY, NONE_OF_THESE, Decision
+from bot.answering.answer_choice import CHOICE_ENTITY, NONE_OF_THESE, AnswerChoice
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.schema import ELIGIBILITY_AIDS, Entry
 
@@ -88,8 +88,8 @@ def render_entry(entry: Entry, base: KnowledgeBase, audience: str, day: Optional
     return Reply(text.strip(), buttons, sms)
 
 
-def render_decision(decision: Decision, base: KnowledgeBase, audience: str,
-                    day: Optional[dt.date] = None, in_context: bool = False) -> Reply:
+def render_choice(decision: AnswerChoice, base: KnowledgeBase, audience: str,
+                  day: Optional[dt.date] = None, in_context: bool = False) -> Reply:
     if decision.kind == "answer":
         return render_entry(base.entries[decision.entry_id], base, audience, day, decision.alternatives, in_context)
     if decision.kind == "clarify":

@@ -10,7 +10,7 @@
 import re
 from typing import Mapping, Optional
 
-from bot.answering.decision import decide, selector_ranking
+from bot.answering.answer_choice import decide, selector_ranking
 from bot.nlu.context import CONTEXT_KEY
 from bot.nlu.normalize import fold
 from bot.situation.model import NOT_FOR_RULES

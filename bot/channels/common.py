@@ -3,9 +3,7 @@
 
 import asyncio
 import logging
-import os
 from functools import lru_cache
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Awaitable, Callable, Dict, Iterator, List, Optional
 
@@ -14,8 +12,6 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 from bot.knowledge import KnowledgeErrors, KnowledgeStore
 
 logger = logging.getLogger(__name__)
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 # Sender ids of the authenticated and messaging channels carry their channel's prefix, so that a
 # public REST client cannot write into their conversations (public_rest.py refuses these prefixes).
@@ -39,18 +35,10 @@ FALLBACK_MESSAGES = SimpleNamespace(
 )
 
 
-class _ReadOnlySnapshotStore(KnowledgeStore):
-    """Falls back on the action server's snapshot of the last valid contents, never writes it."""
-
-    def _write_snapshot(self, files) -> None:
-        return None
-
-
 @lru_cache(maxsize=1)
 def _knowledge_store() -> KnowledgeStore:
-    root = Path(os.environ.get("KNOWLEDGE_DIR", PROJECT_ROOT / "knowledge"))
-    snapshot = Path(os.environ.get("KNOWLEDGE_SNAPSHOT", PROJECT_ROOT / "var" / "knowledge-last-valid.json"))
-    return _ReadOnlySnapshotStore(root, snapshot)
+    """The Rasa server's store: it falls back on the action server's snapshot, never writes it."""
+    return KnowledgeStore.from_environment(write_snapshot=False)
 
 
 def dialogue_messages() -> Any:
@@ -136,8 +124,9 @@ async def all_buttons(app: Any, sender_id: str) -> Iterator[Dict[str, str]]:
     return (button for event in reversed(list(tracker.events)) for button in _bot_buttons(event))
 
 
-class _CountingOutput(OutputChannel):
-    """Passes the bot's messages of one turn to the real output channel, counting them."""
+class CountingOutputChannel(OutputChannel):
+    """Passes the bot's messages to the real output channel, counting them (`deliver`, and the reply
+    guard of bot/channels/reply_guard.py): whether a turn sent anything at all."""
 
     def __init__(self, inner: OutputChannel) -> None:
         self.inner = inner
@@ -156,6 +145,20 @@ class _CountingOutput(OutputChannel):
         return getattr(self.inner, attribute)
 
 
+def _counted(name: str):
+    async def send(self, *args: Any, **kwargs: Any) -> None:
+        self.sent += 1
+        await getattr(self.inner, name)(*args, **kwargs)
+    send.__name__ = name
+    return send
+
+
+# The output channel's own methods, when called directly rather than through send_response, count too.
+for _name in ("send_text_message", "send_image_url", "send_attachment", "send_text_with_buttons",
+              "send_quick_replies", "send_elements", "send_custom_json"):
+    setattr(CountingOutputChannel, _name, _counted(_name))
+
+
 async def deliver(on_new_message: Callable[[UserMessage], Awaitable[Any]], text: str, output: OutputChannel,
                   sender_id: str, input_channel: str) -> int:
     """Hand one (already checked) message to Rasa, for `input_channel`, without client metadata.
@@ -165,7 +168,7 @@ async def deliver(on_new_message: Callable[[UserMessage], Awaitable[Any]], text:
     the `unavailable` message of knowledge/dialogue.yml is sent instead. The user's message itself is
     in the tracker store, so the conversation (a form included) goes on from there once the failing
     part is back. Returns the number of bot messages of the turn (the `unavailable` one excluded)."""
-    counting = _CountingOutput(output)
+    counting = CountingOutputChannel(output)
     try:
         await on_new_message(UserMessage(text, counting, sender_id, input_channel=input_channel, metadata=None))
     except asyncio.CancelledError:

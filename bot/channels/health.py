@@ -39,7 +39,6 @@ from sanic.response import HTTPResponse
 
 from bot.channels import reply_guard
 from bot.channels.common import _knowledge_store
-from bot.knowledge import KnowledgeErrors
 
 logger = logging.getLogger(__name__)
 ACTION_TIMEOUT = 2.0
@@ -96,15 +95,6 @@ async def _tracker_store(app: Any) -> Dict[str, Any]:
     return report
 
 
-def _knowledge() -> Dict[str, Any]:
-    store = _knowledge_store()
-    try:
-        store.current()
-    except KnowledgeErrors:
-        pass
-    return store.status.as_dict()
-
-
 async def health_report(app: Any) -> Dict[str, Any]:
     from bot.persistence.lock_store import lock_store_health
     agent = getattr(getattr(app, "ctx", None), "agent", None)
@@ -114,7 +104,7 @@ async def health_report(app: Any) -> Dict[str, Any]:
         "lock_store": await asyncio.get_running_loop().run_in_executor(
             None, lock_store_health, getattr(agent, "lock_store", None)),
         "action_server": await _action_server(agent),
-        "knowledge": _knowledge(),
+        "knowledge": _knowledge_store().status_report(),
         "reply_guard": reply_guard.stats(),
     }
     healthy = (report["model"]["loaded"] and report["tracker_store"]["status"] == "ok"

@@ -102,7 +102,7 @@ RASA_BUILT_IN_PAYLOAD = re.compile(r"^\s*/+\s*(?=(?:restart|back|out_of_scope|se
                                    re.IGNORECASE)
 
 
-def read_message(raw: str, maximum: int) -> Tuple[str, Optional[str]]:
+def clean_incoming_text(raw: str, maximum: int) -> Tuple[str, Optional[str]]:
     """(clean text, None) or ("", EMPTY / TOO_LONG). Far too long texts are refused before cleaning."""
     if len(raw) > 2 * maximum:
         return "", TOO_LONG
@@ -125,7 +125,9 @@ def fill_max(template: str, maximum: int) -> str:
 
 
 @dataclass
-class Decision:
+class Admission:
+    """Whether one message may go on now (RateLimiter.check, ChannelLimits.check)."""
+
     allowed: bool
     retry_after: float = 0.0  # seconds until the next message is accepted
     notify: bool = False  # first refusal since the sender was last allowed: tell them (once)
@@ -152,9 +154,9 @@ class RateLimiter:
     def enabled(self) -> bool:
         return self.limit > 0
 
-    def check(self, key: str, now: Optional[float] = None) -> Decision:
+    def check(self, key: str, now: Optional[float] = None) -> Admission:
         if not self.enabled:
-            return Decision(True)
+            return Admission(True)
         now = time.monotonic() if now is None else now
         with self._lock:
             state = self._state.get(key)
@@ -168,10 +170,10 @@ class RateLimiter:
                 notify = now >= state[1]
                 if notify:
                     state[1] = now + retry_after
-                return Decision(False, retry_after, notify)
+                return Admission(False, retry_after, notify)
             state[0] = arrival + self._interval
             state[1] = 0.0
-            return Decision(True)
+            return Admission(True)
 
     def _forget(self, now: float) -> None:
         """Drop the senders back to their full allowance (they are indistinguishable from new ones);
@@ -200,7 +202,7 @@ class ChannelLimits:
                    RateLimiter(int(env_number("RATE_LIMIT_ADDRESS_MESSAGES", DEFAULT_ADDRESS_LIMIT)), window),
                    RateLimiter(int(env_number("RATE_LIMIT_TOTAL_MESSAGES", DEFAULT_TOTAL_LIMIT)), window, max_keys=1))
 
-    def check(self, sender_key: str, address: Optional[str] = None, now: Optional[float] = None) -> Decision:
+    def check(self, sender_key: str, address: Optional[str] = None, now: Optional[float] = None) -> Admission:
         """Allowed only if the address, the sender and the whole server are all under their limits.
         `sender_key` comes from `limiter_key`; `address` is None for the providers' webhooks."""
         now = time.monotonic() if now is None else now

@@ -36,7 +36,7 @@ from sanic.response import HTTPResponse
 
 from bot.channels.common import RESERVED_SENDER_PREFIXES, deliver, dialogue_messages, is_first_contact
 from bot.channels.limits import (EMPTY, TOO_LONG, client_address, fill_max, limiter_key, max_message_length,
-                                 rate_limiter, read_message, rest_sender_ok)
+                                 rate_limiter, clean_incoming_text, rest_sender_ok)
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ class PublicRestInput(RestInput):
             raw = body.get("message")
             if not isinstance(raw, str):
                 return error(400, "« message » : texte attendu")
-            text, problem = read_message(raw, self.max_length)
+            text, problem = clean_incoming_text(raw, self.max_length)
             if problem == EMPTY:
                 return error(400, "« message » : le message est vide")
             if problem == TOO_LONG:

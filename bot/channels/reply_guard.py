@@ -26,9 +26,9 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Tuple
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from bot.answering.audience import audience_for_channel
-from bot.answering.decision import decide
-from bot.answering.render import Reply, render_decision
-from bot.channels.common import FALLBACK_MESSAGES, _knowledge_store
+from bot.answering.answer_choice import decide
+from bot.answering.render import Reply, render_choice
+from bot.channels.common import FALLBACK_MESSAGES, CountingOutputChannel, _knowledge_store
 from bot.knowledge import KnowledgeErrors
 from bot.persistence.config import log_reference
 from bot.persistence.logs import error_summary, log_event
@@ -39,38 +39,6 @@ DISTRESS_INTENT = "detresse"
 DISTRESS_ENTITY = "situation_detresse"
 STATS: Counter = Counter()  # served kinds, for the health endpoint
 _state: Dict[str, Any] = {"app": None, "last_silent_at": None}
-
-
-class CountingOutputChannel(OutputChannel):
-    """Passes every message to the channel's own output, counting them."""
-
-    def __init__(self, inner: OutputChannel) -> None:
-        self.inner = inner
-        self.sent = 0
-
-    @classmethod
-    def name(cls) -> str:  # pragma: no cover - the inner channel's name is what matters
-        return "counting"
-
-    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
-        self.sent += 1
-        await self.inner.send_response(recipient_id, message)
-
-    def __getattr__(self, item: str) -> Any:
-        return getattr(self.inner, item)
-
-
-def _counted(name: str):
-    async def send(self, *args: Any, **kwargs: Any) -> None:
-        self.sent += 1
-        await getattr(self.inner, name)(*args, **kwargs)
-    send.__name__ = name
-    return send
-
-
-for _name in ("send_text_message", "send_image_url", "send_attachment", "send_text_with_buttons",
-              "send_quick_replies", "send_elements", "send_custom_json"):
-    setattr(CountingOutputChannel, _name, _counted(_name))
 
 
 def install(app: Any) -> bool:
@@ -108,7 +76,7 @@ def fallback_reply(parse: Optional[Dict[str, Any]], base: Any, audience: str) ->
         return "distress", distress_reply(base, situation, audience, offer_resume=False)
     decision = decide(parse, base.thresholds, base.entries.keys())
     if decision.kind == "answer" or (decision.kind == "clarify" and decision.entry_ids):
-        return "knowledge", render_decision(decision, base, audience)
+        return "knowledge", render_choice(decision, base, audience)
     return None
 
 

@@ -23,7 +23,8 @@ from urllib.parse import urlsplit
 
 import gsm0338  # noqa: F401  (registers the "gsm03.38" codec)
 
-from bot.channels.formatting import numbered_choices, to_plain
+from bot.channels.markup import numbered_choices, to_plain
+from bot.nlu.normalize import strip_accents
 
 GSM_CODEC = "gsm03.38"
 SMS_BUDGET_SEGMENTS = 3  # what an answer should cost (issue 17: 90 % of answers)
@@ -73,7 +74,7 @@ def to_gsm(text: str) -> str:
         elif unicodedata.category(char) in ("So", "Sk", "Mn", "Cf"):  # 👍, variation selectors, joiners
             continue
         else:
-            plain = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+            plain = strip_accents(unicodedata.normalize("NFKC", char))  # « ﬁ » -> « fi », « ō » -> « o »
             out.append(plain if plain and is_gsm(plain) else char)
     return re.sub(r"[ \t]+(?=\n)|(?<=\n)[ \t]+|(?<=\S)[ \t]{2,}", lambda m: "" if "\n" in m.group(0) or
                   m.start() == 0 else " ", "".join(out)).strip()

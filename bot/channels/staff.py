@@ -47,7 +47,7 @@ from sanic.response import HTTPResponse
 from bot.channels.common import STAFF_PREFIX, deliver, dialogue_messages
 from bot.channels.dedup import RecentIds
 from bot.channels.limits import (EMPTY, client_address, is_clean, limiter_key, max_message_length, rate_limiter,
-                                 read_message)
+                                 clean_incoming_text)
 from bot.channels.public_rest import json_object
 
 logger = logging.getLogger(__name__)
@@ -248,7 +248,7 @@ class StaffInput(InputChannel):
             if not decision.allowed:
                 return response.json({"error": dialogue_messages().rate_limited}, status=429,
                                      headers={"Retry-After": str(max(1, math.ceil(decision.retry_after)))})
-            text, problem = read_message(text, self.max_length) if isinstance(text, str) else ("", EMPTY)
+            text, problem = clean_incoming_text(text, self.max_length) if isinstance(text, str) else ("", EMPTY)
             if problem:
                 return response.json({"error": f"« message » : texte de 1 à {self.max_length} caractères attendu"},
                                      status=400)

@@ -43,8 +43,8 @@ from sanic.response import HTTPResponse
 from bot.channels.common import TELEGRAM_PREFIX, all_buttons, deliver, dialogue_messages, is_first_contact
 from bot.channels.dedup import RecentIds
 from bot.channels.limits import (EMPTY, TOO_LONG, fill_max, limiter_key, max_message_length, rate_limiter,
-                                 read_message)
-from bot.channels.formatting import (TELEGRAM_MAX_LENGTH, payload_from_callback, split_message,
+                                 clean_incoming_text)
+from bot.channels.markup import (TELEGRAM_MAX_LENGTH, payload_from_callback, split_message,
                                      telegram_callback_data, to_telegram_html)
 
 logger = logging.getLogger(__name__)
@@ -196,7 +196,7 @@ class TelegramInput(RasaTelegramInput):
                 sender_id = f"{TELEGRAM_PREFIX}{msg.chat.id}"
                 if not self.limiter.check(limiter_key(self.name(), sender_id)).allowed:  # a button: no notice
                     return response.text("success")
-                text, _ = read_message(query.data or "", self.max_length)
+                text, _ = clean_incoming_text(query.data or "", self.max_length)
                 if text.startswith("#"):  # a digest of a payload longer than 64 bytes
                     text = payload_from_callback(text, await all_buttons(request.app, sender_id))
                 try:
@@ -216,7 +216,7 @@ class TelegramInput(RasaTelegramInput):
                     if decision.notify:
                         await self._notify(out_channel, sender_id, dialogue_messages().rate_limited)
                     return response.text("success")
-                text, problem = read_message(msg.text or "", self.max_length)
+                text, problem = clean_incoming_text(msg.text or "", self.max_length)
                 if problem == EMPTY:
                     await self._notify(out_channel, sender_id, dialogue_messages().text_only)
                     return response.text("success")

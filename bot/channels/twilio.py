@@ -48,8 +48,8 @@ from bot.answering.render import SMS_KEY
 from bot.channels.common import TWILIO_PREFIX, buttons_of_last_turn, deliver, dialogue_messages, is_first_contact
 from bot.channels.dedup import RecentIds
 from bot.channels.limits import (EMPTY, TOO_LONG, fill_max, limiter_key, max_message_length, rate_limiter,
-                                 read_message)
-from bot.channels.formatting import TWILIO_MAX_LENGTH, choice_from_reply, split_message
+                                 clean_incoming_text)
+from bot.channels.markup import TWILIO_MAX_LENGTH, choice_from_reply, split_message
 from bot.channels.sms import turn_text
 
 logger = logging.getLogger(__name__)
@@ -236,7 +236,7 @@ class TwilioInput(RasaTwilioInput):
                     await out_channel.send_text_message(sender_id, dialogue_messages().rate_limited)
                 return done
             # Some carriers turn @ into ¡ (as Rasa's connector does).
-            text, problem = read_message((text or "").replace("¡", "@"), self.max_input_length)
+            text, problem = clean_incoming_text((text or "").replace("¡", "@"), self.max_input_length)
             if problem == EMPTY:
                 await out_channel.send_text_message(sender_id, dialogue_messages().text_only)
                 return done

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from types import SimpleNamespace
 
-from bot.answering.decision import decide
+from bot.answering.answer_choice import decide
 from bot.evaluation.cross_validation import out_of_fold_rankings
 from bot.knowledge import load_knowledge
 

@@ -13,13 +13,13 @@ import sys
 from pathlib import Path
 from typing import List
 
-from bot.answering.decision import decide, selector_ranking
+from bot.answering.answer_choice import decide, selector_ranking
 from bot.answering.routing import as_question, firm_faq_question
 from bot.eligibility.aids import detect_aid
 from bot.evaluation import distress, extraction
 from bot.situation.reader import SituationReader
 from bot.evaluation.dataset import read_examples
-from bot.evaluation.metrics import Outcome, compute, to_markdown
+from bot.evaluation.metrics import ScoredMessage, compute, to_markdown
 from bot.knowledge import load_knowledge
 
 
@@ -64,7 +64,7 @@ def evaluate(model: Path, test_file: Path, knowledge: Path):
         parse = as_the_bot_reads_it(parse, text, base.thresholds, intents, checks)
         ranking = selector_ranking(parse)
         entry = base.entries.get(label.split("/", 1)[-1])
-        outcomes.append(Outcome(text, label, decide(parse, base.thresholds, base.entries.keys()),
+        outcomes.append(ScoredMessage(text, label, decide(parse, base.thresholds, base.entries.keys()),
                                 parse["intent"]["name"], ranking[0][1] if ranking else "",
                                 (entry.check or "") if entry else ""))
     return compute(outcomes, intents), outcomes, parses

@@ -214,7 +214,7 @@ class Stack:
         env.setdefault("SANIC_REQUEST_MAX_SIZE", str(RASA_REQUEST_MAX_SIZE))  # only the Rasa server: the
         # action server receives whole trackers, which grow with long conversations
         replicas = [self._spawn(self.replica_name(index), [
-            sys.executable, "-m", "rasa", "run",
+            sys.executable, "-m", "bot.rasa_components", "run",  # Rasa's `run`, the project's changes installed
             "--model", str(self.model),
             "--endpoints", str(PROJECT_ROOT / "endpoints.yml"),
             "--credentials", str(run_credentials),

@@ -4,17 +4,19 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
-from bot.answering.decision import Decision
+from bot.answering.answer_choice import AnswerChoice
 
 OUT_OF_SCOPE = "hors_sujet"
 KNOWLEDGE_INTENTS = ("faq", "chitchat", "hors_sujet", "nlu_fallback")
 
 
 @dataclass
-class Outcome:
+class ScoredMessage:
+    """One test message: its expected entry and what the bot chose for it."""
+
     text: str
     gold: str  # "faq/<id>", "chitchat/<id>" or "hors_sujet/<id>"
-    decision: Decision
+    decision: AnswerChoice
     predicted_intent: str = ""
     top_entry: str = ""  # the selector's first choice, before any threshold
     check_aid: str = ""  # the aid whose personal check the gold entry offers (knowledge `check`)
@@ -54,7 +56,9 @@ class Outcome:
 
 
 @dataclass
-class Report:
+class AnswerQuality:
+    """The figures of a test set (`compute`), written out by `to_markdown`."""
+
     total: int
     in_scope: int
     top1_accuracy: float  # in scope: the selector's first choice is the right entry (NLU accuracy)
@@ -74,7 +78,7 @@ def _ratio(a: int, b: int) -> float:
     return a / b if b else 1.0
 
 
-def compute(outcomes: List[Outcome], intents: Dict[str, str]) -> Report:
+def compute(outcomes: List[ScoredMessage], intents: Dict[str, str]) -> AnswerQuality:
     """`intents` maps entry id to its intent (faq / chitchat / hors_sujet)."""
     in_scope = [o for o in outcomes if o.gold_intent != OUT_OF_SCOPE]
     oos = [o for o in outcomes if o.gold_intent == OUT_OF_SCOPE]
@@ -94,7 +98,7 @@ def compute(outcomes: List[Outcome], intents: Dict[str, str]) -> Report:
     predicted_oos = [o for o in outcomes if o.predicted_out_of_scope(intents)]
     true_positive = sum(1 for o in predicted_oos if o.gold_intent == OUT_OF_SCOPE)
     oos_hits = sum(1 for o in oos if o.predicted_out_of_scope(intents))
-    return Report(
+    return AnswerQuality(
         total=len(outcomes),
         in_scope=len(in_scope),
         top1_accuracy=_ratio(sum(o.top_entry == o.gold_id for o in in_scope), len(in_scope)),
@@ -111,7 +115,7 @@ def compute(outcomes: List[Outcome], intents: Dict[str, str]) -> Report:
     )
 
 
-def to_markdown(report: Report, title: str, command: str, notes: Optional[str] = None) -> str:
+def to_markdown(report: AnswerQuality, title: str, command: str, notes: Optional[str] = None) -> str:
     lines = [
         f"# {title}",
         "",

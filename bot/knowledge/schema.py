@@ -5,10 +5,11 @@ Error messages raised here are in French: they are shown to content editors.
 
 import datetime as dt
 import re
-import unicodedata
 from typing import Dict, List, Optional, Union
 
 from pydantic import BaseModel, Field, root_validator, validator
+
+from bot.nlu.normalize import fold
 
 try:  # pydantic 1.x (pinned by Rasa 3.6)
     from typing import Literal
@@ -21,6 +22,12 @@ MIN_QUESTIONS = 12
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{2,60}$")
 SEED_PATTERN = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt$")
 ELIGIBILITY_AIDS = ("visale", "alin", "mobili_jeune", "mobili_pass", "loca_pass", "accompagnement")
+# The reasons a 👎 can be given, as stored in bot_feedback.reason (their buttons: dialogue.yml `avis`).
+FEEDBACK_REASONS = ("pas_ma_question", "incomplete", "pas_claire", "erronee")
+# What answering an entry counts as for the editors' report (actions/recording.py): « orientation », a
+# hand-over to a person (a referral to staff); « sans_reponse », the catch-all out-of-scope answer (the
+# question is listed as unanswered; the specific redirections are real answers).
+COUNTED_AS = ("orientation", "sans_reponse")
 
 
 def word_count(text: str) -> int:
@@ -32,9 +39,7 @@ def word_count(text: str) -> int:
 
 def question_key(text: str) -> str:
     """Normalised form used to detect the same phrasing written twice."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(re.findall(r"\w+", text))
+    return " ".join(re.findall(r"\w+", fold(text)))
 
 
 class Strict(BaseModel):
@@ -131,6 +136,7 @@ class Entry(Strict):
     # The SMS version of the answer given to applicants (plain text; the channel adds one short source link),
     # for an answer that does not fit in 3 SMS segments (bot/channels/sms.py; `make quality` counts them).
     sms: Optional[str] = Field(None, min_length=20, max_length=SMS_MAX_CHARACTERS)
+    counted_as: Optional[Literal[COUNTED_AS]] = None  # see COUNTED_AS
 
     @validator("sms")
     def _sms(cls, value):
@@ -257,12 +263,37 @@ class Thresholds(Strict):
     # Outside a check, an eligibility request with no aid and no fact is answered as a FAQ question
     # when the selector gives a FAQ entry without a check at least this confidence (bot/answering/routing.py).
     question_over_check: float = Field(0.6, ge=0, le=1)
+    # An answer given with less confidence than this is listed in the editors' report as « réponse peu
+    # sûre » (actions/recording.py): given, since above `answer`, but maybe the wrong one.
+    low_confidence: float = Field(..., ge=0, le=1)
 
     @root_validator(skip_on_failure=True)
     def _order(cls, values):
         if values["clarify"] > values["answer"]:
             raise ValueError("le seuil « clarify » doit être inférieur ou égal au seuil « answer »")
         return values
+
+
+class FeedbackMessages(Strict):
+    """The 👍 / 👎 question after an answer and what follows it (bot/dialogue/feedback.py)."""
+
+    question: str
+    up: str  # its two buttons
+    down: str
+    thanks: str
+    ask_reason: str  # after a 👎, above the reasons' buttons
+    thanks_reason: str
+    reasons: Dict[str, str]  # reason code (FEEDBACK_REASONS) -> its button, in the order shown
+
+    @validator("reasons")
+    def _reasons(cls, value):
+        unknown = sorted(set(value) - set(FEEDBACK_REASONS))
+        if unknown:
+            raise ValueError("raison inconnue : " + ", ".join(unknown) + " (raisons possibles : "
+                             + ", ".join(FEEDBACK_REASONS) + ")")
+        if not value:
+            raise ValueError("au moins une raison est nécessaire")
+        return value
 
 
 class EligibilityMessages(Strict):
@@ -371,6 +402,7 @@ class ReferralMessages(Strict):
 class DialogueFile(Strict):
     messages: Messages
     thresholds: Thresholds
+    avis: FeedbackMessages
     eligibilite: EligibilityMessages
     saisine: ReferralMessages
 

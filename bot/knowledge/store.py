@@ -71,12 +71,17 @@ class StoreStatus:
         }
 
 
-class KnowledgeStore:
-    """Serves the last valid knowledge base found in `root`."""
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
-    def __init__(self, root: Path, snapshot: Optional[Path] = None):
+
+class KnowledgeStore:
+    """Serves the last valid knowledge base found in `root`. `snapshot`: the file keeping the last valid
+    version; with `write_snapshot=False` it is only read (the Rasa server reads the action server's)."""
+
+    def __init__(self, root: Path, snapshot: Optional[Path] = None, write_snapshot: bool = True):
         self.root = Path(root)
         self.snapshot = Path(snapshot) if snapshot else None
+        self.write_snapshot = write_snapshot
         self.status = StoreStatus()
         self._base: Optional[KnowledgeBase] = None
         self._seen: Optional[Fingerprint] = None
@@ -164,8 +169,24 @@ class KnowledgeStore:
                 f"fiches disparues pendant le fonctionnement : {names} (fichier supprimé ou renommé ?). "
                 "Pour retirer une fiche : make train puis redémarrage ; d'ici là, la version précédente reste servie")])
 
+    @classmethod
+    def from_environment(cls, write_snapshot: bool = True) -> "KnowledgeStore":
+        """The servers' store: knowledge/ at KNOWLEDGE_DIR (the project's by default), its last valid version
+        in KNOWLEDGE_SNAPSHOT (var/knowledge-last-valid.json by default)."""
+        root = Path(os.environ.get("KNOWLEDGE_DIR", PROJECT_ROOT / "knowledge"))
+        snapshot = Path(os.environ.get("KNOWLEDGE_SNAPSHOT", PROJECT_ROOT / "var" / "knowledge-last-valid.json"))
+        return cls(root, snapshot, write_snapshot)
+
+    def status_report(self) -> dict:
+        """`status` for a status route, the contents loaded first if needed (invalid ones are a status)."""
+        try:
+            self.current()
+        except KnowledgeErrors:
+            pass
+        return self.status.as_dict()
+
     def _write_snapshot(self, files: Dict[str, bytes]) -> None:
-        if not self.snapshot:
+        if not self.snapshot or not self.write_snapshot:
             return
         try:
             self.snapshot.parent.mkdir(parents=True, exist_ok=True)

@@ -12,13 +12,18 @@ _WORD_CHARS = r"\w'’-"
 _BEFORE_WORD = r"\w-"  # a word may follow an elided article: "l'alin" -> "l'AL'in"
 
 
+def strip_accents(text: str) -> str:
+    """`text` without its accents (« Éligibilité » -> « Eligibilite »), case and everything else kept."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
 def fold(text: str) -> str:
-    """Lower-case, accent-free copy of `text` with exactly the same length."""
+    """Lower-case, accent-free copy of `text` with exactly the same length (the project's one way of
+    comparing words whatever their case and accents)."""
     out = []
     for char in text:
-        base = unicodedata.normalize("NFD", char)
-        base = "".join(c for c in base if not unicodedata.combining(c)) or char
-        lowered = base.lower()
+        lowered = (strip_accents(char) or char).lower()
         out.append(lowered if len(lowered) == 1 else char)
     return "".join(out)
 

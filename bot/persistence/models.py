@@ -40,7 +40,7 @@ feedback = sa.Table(
     sa.Column("channel", sa.String(32), nullable=False),
     sa.Column("target", sa.String(128), nullable=False, index=True),  # entry id or "eligibilite:<aid>"
     sa.Column("rating", sa.SmallInteger, nullable=False),  # +1 / -1
-    sa.Column("reason", sa.String(32), nullable=True),  # a code of feedback.REASONS
+    sa.Column("reason", sa.String(32), nullable=True),  # a code of bot/knowledge/schema.py FEEDBACK_REASONS
 )
 
 eligibility_checks = sa.Table(

@@ -1,7 +1,11 @@
-"""Rasa-side extensions (NLU components, and the cheaper check of action server replies, installed on
-import so that it is in place wherever Rasa loads the project's components); the rest of bot/ never
-imports Rasa."""
+"""Rasa-side extensions: the custom NLU components named in config.yml (Rasa imports them by their
+module path when it trains or loads a model, which registers them), and `install`, called at start-up
+by `python -m bot.rasa_components` (the Rasa command line that `make run`, the tests' stack and
+docs/deploy/compose.yml start). The rest of bot/ never imports Rasa."""
 
-from bot.rasa_components import action_reply_check
 
-action_reply_check.install()
+def install() -> None:
+    """Put the project's changes to Rasa in place, before the Rasa server starts: Rasa's check of each
+    action server reply with its validator built once (action_reply_check.py)."""
+    from bot.rasa_components import action_reply_check
+    action_reply_check.install()

@@ -4,8 +4,8 @@ Rasa 3.6 checks every reply of the action server with `jsonschema.validate(reply
 first validates the schema itself against the Draft 2020-12 meta-schema and builds a new validator:
 about 19 ms of CPU per custom action call, a third of the Rasa server's time per message
 (docs/benchmarks.md). This check is the same (same schema, same `best_match` error, same message
-added), with the schema checked and the validator built on first use only. Installed when Rasa
-imports the project's components (`bot/rasa_components/__init__.py`).
+added), with the schema checked and the validator built on first use only. Installed at start-up
+by `python -m bot.rasa_components run` (`bot.rasa_components.install`), never on import.
 """
 
 from functools import lru_cache

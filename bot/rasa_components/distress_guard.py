@@ -24,7 +24,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, META
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.answering.decision import selector_ranking
+from bot.answering.answer_choice import selector_ranking
 from bot.knowledge import KnowledgeErrors
 from bot.knowledge.loader import DISTRESS_FILE, parse_yaml, read_limited, validate_model
 from bot.knowledge.schema import DistressFile

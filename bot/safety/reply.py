@@ -10,7 +10,7 @@ import re
 from typing import Optional
 
 from bot.answering.audience import PROFESSIONALS
-from bot.answering.decision import decide, selector_ranking
+from bot.answering.answer_choice import decide, selector_ranking
 from bot.answering.render import Reply, referral_button, source_line
 from bot.knowledge.base import KnowledgeBase
 from bot.nlu.training_data import DISTRESS_INTENT

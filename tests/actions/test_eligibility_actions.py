@@ -3,26 +3,18 @@
 As in Rasa's financial-demo, each test compares the whole list of events the action returns.
 """
 
-import pytest
-
 import actions.eligibility_actions as eligibility_actions
 from actions.eligibility_actions import ActionEligibilityVerdict, ValidateEligibiliteForm
+from bot.dialogue import feedback
 from bot.dialogue.turn import CheckState
-from bot.knowledge import KnowledgeStore
-from bot.rules import fact
-from tests.actions.conftest import load_tracker
+from bot.rules import fact, load_rules
+from tests.actions.conftest import load_tracker, said
 
 DOMAIN = {"slots": {}, "forms": {"eligibilite_form": {"required_slots": ["aide"]}}}
 
 
 def slot(name, value):
     return {"event": "slot", "name": name, "value": value, "timestamp": None}
-
-
-@pytest.fixture(autouse=True)
-def project_knowledge(monkeypatch, tmp_path):
-    store = KnowledgeStore("knowledge", tmp_path / "snapshot.json")
-    monkeypatch.setattr(eligibility_actions, "knowledge_store", lambda: store)
 
 
 async def test_out_of_range_age_is_refused_and_asked_again(dispatcher):
@@ -33,15 +25,23 @@ async def test_out_of_range_age_is_refused_and_asked_again(dispatcher):
                                                                            "confiance": 1.0}}, "tiers": False}),
                       slot("aide", "mobili_jeune"), slot("verification", state.as_dict()),
                       slot("requested_slot", "question")]
-    texts = [m["text"] for m in dispatcher.messages]
-    assert len(texts) == 2 and "250" in texts[0] and texts[1] == fact("age").question
+    refused = load_rules().facts.validate("age", 250)  # (None, the « trop_grand » text of knowledge/eligibilite/faits.yml)
+    assert refused[0] is None and refused[1]
+    assert said(dispatcher) == [(refused[1], []), (fact("age").question, [{"title": state.options[0][0],
+                                                                          "payload": state.options[0][1]}])]
 
 
 async def test_verdict_names_the_deciding_criterion_and_resets_the_check(dispatcher):
     events = await ActionEligibilityVerdict().run(dispatcher, load_tracker("form_complete_alin"), {})
-    text = dispatcher.messages[0]["text"]
-    assert "AL'in" in text and "8 salariés" in text and "indicatif" in text and "règles relues le" in text
     assert events == [slot("aide", None), slot("verification", None), slot("verifiees", ["alin"])]
+    base = eligibility_actions.knowledge_store().current()
+    texts = base.dialogue.eligibilite
+    (text, buttons), offer = said(dispatcher)
+    assert buttons == [{"title": texts.another_aid, "payload": "/eligibilite"},
+                       {"title": texts.start_over, "payload": "/recommencer"}]
+    assert offer == feedback.offer("eligibilite:alin", base.dialogue.avis)
+    # the deciding criterion with the value given (8 employees), from the rules' texts
+    assert "(ici : 8 salariés)" in text and "indicatif" in text and "règles relues le" in text
 
 
 async def test_a_request_to_talk_to_someone_is_answered_not_checked(dispatcher):

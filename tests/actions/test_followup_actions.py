@@ -1,23 +1,15 @@
 """Typed choices and feedback once per topic in action_answer_knowledge (issue 16, items 4 and 5)."""
 
-import pytest
 from rasa_sdk import Tracker
 
-import actions.answer_actions as answer_actions
 import actions.feedback_actions as feedback_actions
 from actions.answer_actions import ActionAnswerKnowledge
 from bot.answering.render import choice_payload
-from bot.knowledge import KnowledgeStore, load_knowledge
-from bot.persistence import feedback
+from bot.knowledge import load_knowledge
+from bot.dialogue import feedback
 
 KNOWLEDGE = load_knowledge("knowledge")
-
-
-@pytest.fixture(autouse=True)
-def project_knowledge(monkeypatch, tmp_path):
-    store = KnowledgeStore("knowledge", tmp_path / "snapshot.json")
-    monkeypatch.setattr(answer_actions, "knowledge_store", lambda: store)
-    return store
+AVIS = KNOWLEDGE.dialogue.avis
 
 
 def user(text, intent="faq", ranking=(), channel="rest"):
@@ -51,15 +43,15 @@ async def test_a_typed_non_to_the_feedback_question_is_a_thumbs_down(dispatcher,
         recorded.append((target, note, channel))
         return 7
     monkeypatch.setattr(feedback_actions.repository, "record_feedback", record)
-    question, buttons = feedback.offer("visale_couple")
+    question, buttons = feedback.offer("visale_couple", AVIS)
     events = [user("visale pour un couple ?"), bot("…"), bot(question, buttons), user("non", intent="hors_sujet")]
     await ActionAnswerKnowledge().run(dispatcher, tracker(events), {})
     assert recorded == [("visale_couple", -1, "rest")]
-    assert [m["text"] for m in dispatcher.messages] == [feedback.ASK_REASON]
+    assert [m["text"] for m in dispatcher.messages] == [AVIS.ask_reason]
 
 
 async def test_feedback_is_offered_once_per_topic(dispatcher):
-    question, buttons = feedback.offer("visale_presentation")
+    question, buttons = feedback.offer("visale_presentation", AVIS)
     ranking = [("faq/visale_couple", 0.95), ("faq/visale_demande", 0.01)]
     events = [user("c'est quoi visale"), bot("…"), bot(question, buttons), user("et à deux ?", ranking=ranking)]
     await ActionAnswerKnowledge().run(dispatcher, tracker(events), {})

@@ -4,25 +4,17 @@ import datetime as dt
 
 import pytest
 
-import actions.eligibility_actions as eligibility_actions
 import actions.referral_actions as referral_actions
 from actions.referral_actions import ActionPrepareReferral
 from bot.answering.render import render_entry
 from bot.dialogue.referral import draft_referral, referral_custom, referral_reply
-from bot.knowledge import KnowledgeStore, load_knowledge
+from bot.knowledge import load_knowledge
 from bot.rules import load_rules
 from bot.situation.model import Situation
 from tests.actions.conftest import load_tracker
 
 KNOWLEDGE = load_knowledge("knowledge")
 ADDRESS = KNOWLEDGE.dialogue.saisine.adresse
-
-
-@pytest.fixture(autouse=True)
-def project_knowledge(monkeypatch, tmp_path):
-    store = KnowledgeStore("knowledge", tmp_path / "snapshot.json")
-    monkeypatch.setattr(referral_actions, "knowledge_store", lambda: store)
-    monkeypatch.setattr(eligibility_actions, "knowledge_store", lambda: store)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from typing import Dict, List, Optional, Set
 import requests
 from twilio.request_validator import RequestValidator
 
-from bot.channels.formatting import comparable
+from bot.channels.markup import comparable
 from bot.channels.staff import mint_token
 from bot.knowledge.base import KnowledgeBase
 from tests.channels import fake_provider as fake

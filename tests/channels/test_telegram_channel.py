@@ -6,13 +6,14 @@ import json
 
 import pytest
 
-from bot.channels.formatting import comparable, telegram_callback_data
+from bot.channels.markup import comparable, telegram_callback_data
 from bot.knowledge import load_knowledge
-from bot.persistence import feedback
 from tests.channels import fake_provider as fake
 from tests.channels.helpers import new_chat_id, telegram_callback, telegram_exchange, telegram_post, telegram_update
+from tests.conftest import PROJECT_ROOT
 
 pytestmark = pytest.mark.e2e
+AVIS = load_knowledge(PROJECT_ROOT / "knowledge").dialogue.avis  # the 👍 / 👎 texts (knowledge/dialogue.yml)
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +22,7 @@ def knowledge(stack):
 
 
 def is_feedback(keyboard) -> bool:
-    return any(b["callback_data"].startswith("/feedback") or b["text"] in (feedback.UP, feedback.DOWN)
+    return any(b["callback_data"].startswith("/feedback") or b["text"] in (AVIS.up, AVIS.down)
                for row in keyboard["inline_keyboard"] for b in row)
 
 
@@ -61,7 +62,7 @@ def test_answer_is_html_with_links_and_inline_keyboard(stack, provider_api, know
     text = "\n".join(call.params["text"] for call in sent)
     assert "<b>" in text and '<a href="https://' in text and "**" not in text and "<https://" not in text
     keyboards = [json.loads(c.params["reply_markup"]) for c in sent if c.params.get("reply_markup")]
-    keyboards = [k for k in keyboards if not is_feedback(k)]  # then 👍 / 👎 (bot/persistence/feedback.py)
+    keyboards = [k for k in keyboards if not is_feedback(k)]  # then 👍 / 👎 (knowledge/dialogue.yml `avis`)
     assert keyboards, "the answer's related entries come as buttons"
     buttons = [b for row in keyboards[-1]["inline_keyboard"] for b in row]
     assert all(len(b["callback_data"].encode()) <= 64 for b in buttons)

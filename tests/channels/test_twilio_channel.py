@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.channels.formatting import comparable
+from bot.channels.markup import comparable
 from bot.channels.sms import is_gsm
 from bot.knowledge import load_knowledge
 from tests.channels import fake_provider as fake

@@ -8,10 +8,9 @@ import re
 
 import pytest
 
-from bot.channels.formatting import comparable
+from bot.channels.markup import comparable
 from bot.channels.staff import mint_token
 from bot.knowledge import load_knowledge
-from bot.persistence import feedback
 from tests.channels import fake_provider as fake
 from tests.channels.browser import PROJECT_ROOT, CHROMIUM, CHROMIUM_ARGS, axe_source, chromium_missing_reason
 
@@ -19,7 +18,8 @@ import playwright.sync_api as playwright_api
 expect = playwright_api.expect
 
 pytestmark = pytest.mark.e2e
-FEEDBACK_TITLES = (feedback.UP, feedback.DOWN)  # the 👍 / 👎 quick replies after an answer (issue 5)
+AVIS = load_knowledge(PROJECT_ROOT / "knowledge").dialogue.avis
+FEEDBACK_TITLES = (AVIS.up, AVIS.down)  # the 👍 / 👎 quick replies after an answer (issue 5)
 INJECTION = "<img src=x onerror=alert(1)>"
 NEW_WINDOW = re.compile(r"\n?\(nouvelle fenêtre\)\n?")  # innerText puts the hidden span on its own line
 
@@ -541,7 +541,7 @@ def test_one_rating_per_answer_changeable_and_named(widget):
     up.click()  # the same rating again: nothing sent
     page.wait_for_timeout(300)
     echo = page.locator(".aal-msg--user").last.inner_text()
-    assert feedback.UP in echo and "réponse « Oui : Visale peut couvrir deux personnes" in echo, echo
+    assert AVIS.up in echo and "réponse « Oui : Visale peut couvrir deux personnes" in echo, echo
     before = widget.bot_bubbles().count()
     down.click()  # changed
     widget.wait_bot(before)

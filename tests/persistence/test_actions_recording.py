@@ -8,25 +8,16 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-import actions.answer_actions as answer_actions
-import actions.distress_actions as distress_actions
-import actions.eligibility_actions as eligibility_actions
 from actions.answer_actions import ActionAnswerKnowledge
 from actions.distress_actions import ActionDistress
 from actions.eligibility_actions import ActionEligibilityVerdict
 from actions.feedback_actions import ActionFeedback
-from bot.knowledge import KnowledgeStore
-from bot.persistence import feedback, repository
-from tests.actions.conftest import load_tracker
+from bot.dialogue import feedback
+from bot.knowledge import load_knowledge
+from bot.persistence import repository
+from tests.actions.conftest import load_tracker, project_knowledge  # noqa: F401  (autouse: every action reads knowledge/)
 
-
-@pytest.fixture(autouse=True)
-def project_knowledge(monkeypatch, tmp_path):
-    store = KnowledgeStore("knowledge", tmp_path / "snapshot.json")
-    for module in (answer_actions, distress_actions, eligibility_actions):
-        monkeypatch.setattr(module, "knowledge_store", lambda: store)
-    import actions.knowledge_store
-    monkeypatch.setattr(actions.knowledge_store, "knowledge_store", lambda: store)
+AVIS = load_knowledge("knowledge").dialogue.avis
 
 
 def with_text(name, text, channel="rest"):
@@ -52,7 +43,7 @@ async def test_faq_answer_then_feedback_buttons(bot_database):
     await ActionAnswerKnowledge().run(dispatcher, load_tracker("faq_visale_couple"), {})
     answer, offer = dispatcher.messages
     assert "Source :" in answer["text"]  # the answer itself is unchanged
-    assert offer["text"] == feedback.QUESTION
+    assert offer["text"] == AVIS.question
     assert [b["payload"] for b in offer["buttons"]] == [feedback.payload("+", "visale_couple"),
                                                         feedback.payload("-", "visale_couple")]
     assert bot_database.unanswered() == []
@@ -62,7 +53,7 @@ async def test_faq_answer_then_feedback_buttons(bot_database):
 async def test_feedback_is_not_offered_by_sms(bot_database, channel, offered):
     dispatcher = CollectingDispatcher()
     await ActionAnswerKnowledge().run(dispatcher, load_tracker("faq_visale_couple", channel), {})
-    assert (dispatcher.messages[-1]["text"] == feedback.QUESTION) == offered
+    assert (dispatcher.messages[-1]["text"] == AVIS.question) == offered
 
 
 async def test_clarification_is_recorded_as_a_redacted_unanswered_question(bot_database):
@@ -77,7 +68,7 @@ async def test_clarification_is_recorded_as_a_redacted_unanswered_question(bot_d
 
 def offered(target):
     """The bot's 👍 / 👎 message after an answer, as it is in the conversation's events."""
-    question, buttons = feedback.offer(target)
+    question, buttons = feedback.offer(target, AVIS)
     return {"event": "bot", "text": question, "data": {"buttons": buttons}}
 
 
@@ -91,11 +82,11 @@ async def test_feedback_up_down_and_reason(bot_database):
     dispatcher = CollectingDispatcher()
     await ActionFeedback().run(dispatcher, feedback_tracker({"note": "+", "cible": "visale_couple"},
                                                             events=[offered("visale_couple")]), {})
-    assert dispatcher.messages[-1]["text"] == feedback.THANKS
+    assert dispatcher.messages[-1]["text"] == AVIS.thanks
     await ActionFeedback().run(dispatcher, feedback_tracker({"note": "-", "cible": "loca_pass"},
                                                             events=[offered("loca_pass")]), {})
     ask = dispatcher.messages[-1]
-    assert ask["text"] == feedback.ASK_REASON and len(ask["buttons"]) == len(feedback.REASONS)
+    assert ask["text"] == AVIS.ask_reason and len(ask["buttons"]) == len(AVIS.reasons)
     reason_payload = ask["buttons"][1]["payload"]
     assert '"ref":' in reason_payload and '"raison":"incomplete"' in reason_payload
     ref = int(reason_payload.rsplit('"ref":', 1)[1].rstrip("}"))
@@ -103,14 +94,14 @@ async def test_feedback_up_down_and_reason(bot_database):
                {"event": "bot", "text": ask["text"], "data": {"buttons": ask["buttons"]}}]
     await ActionFeedback().run(dispatcher, feedback_tracker({"note": "-", "cible": "loca_pass",
                                                              "raison": "incomplete", "ref": ref}, events=history), {})
-    assert dispatcher.messages[-1]["text"] == feedback.THANKS_REASON
+    assert dispatcher.messages[-1]["text"] == AVIS.thanks_reason
     rows = [(r["target"], r["rating"], r["reason"], r["channel"]) for r in bot_database.feedback_rows()]
     assert rows == [("visale_couple", 1, None, "staff"), ("loca_pass", -1, "incomplete", "staff")]
 
 
 async def test_a_typed_thumb_goes_to_the_last_answer_offered(bot_database):
-    offered = {"event": "bot", "text": feedback.QUESTION,
-               "data": {"buttons": feedback.offer("alin_nud")[1]}}
+    offered = {"event": "bot", "text": AVIS.question,
+               "data": {"buttons": feedback.offer("alin_nud", AVIS)[1]}}
     await ActionFeedback().run(CollectingDispatcher(), feedback_tracker({}, "👎", [offered]), {})
     assert [(r["target"], r["rating"]) for r in bot_database.feedback_rows()] == [("alin_nud", -1)]
 
@@ -127,15 +118,15 @@ async def test_feedback_only_for_an_answer_given_in_the_conversation_once(bot_da
     once = [offered("visale_couple"), clicked({"note": "+", "cible": "visale_couple"})]
     dispatcher = CollectingDispatcher()
     await run(dispatcher, feedback_tracker({"note": "-", "cible": "visale_couple"}, events=once), {})
-    assert dispatcher.messages[-1]["text"] == feedback.THANKS and bot_database.feedback_rows() == []
+    assert dispatcher.messages[-1]["text"] == AVIS.thanks and bot_database.feedback_rows() == []
     again = [offered("visale_couple")] * 2 + [clicked({"note": "+", "cible": "visale_couple"})]
     await run(CollectingDispatcher(), feedback_tracker({"note": "+", "cible": "visale_couple"}, events=again), {})
     assert [(r["target"], r["rating"]) for r in bot_database.feedback_rows()] == [("visale_couple", 1)]
     # someone else's 👎 (row `theirs`), completed with a forged reason payload
     theirs = bot_database.record_feedback("loca_pass", -1, "rest")
     mine = [offered("loca_pass"), clicked({"note": "-", "cible": "loca_pass"}),
-            {"event": "bot", "text": feedback.ASK_REASON, "data": {"buttons": feedback.reason_buttons("loca_pass",
-                                                                                                     theirs + 1)}}]
+            {"event": "bot", "text": AVIS.ask_reason, "data": {"buttons": feedback.reason_buttons("loca_pass",
+                                                                                                     theirs + 1, AVIS)}}]
     await run(CollectingDispatcher(), feedback_tracker({"note": "-", "cible": "loca_pass", "raison": "erronee",
                                                         "ref": theirs}, events=mine), {})
     assert [r["reason"] for r in bot_database.feedback_rows() if r["target"] == "loca_pass"] == [None]
@@ -211,12 +202,8 @@ async def test_the_catch_all_out_of_scope_answer_and_unsure_answers_are_listed(b
         ("out_of_scope", "ma voisine fait trop de bruit"), ("low_confidence", "visale en couple peut-être ?")]
 
 
-async def test_a_referral_drafted_for_the_support_service_is_counted_without_content(bot_database, monkeypatch,
-                                                                                     tmp_path):
-    import actions.referral_actions as referral_actions
+async def test_a_referral_drafted_for_the_support_service_is_counted_without_content(bot_database):
     from actions.referral_actions import ActionPrepareReferral
-    store = KnowledgeStore("knowledge", tmp_path / "snapshot-referral.json")
-    monkeypatch.setattr(referral_actions, "knowledge_store", lambda: store)
     await ActionPrepareReferral().run(CollectingDispatcher(), load_tracker("referral_after_check"), {})
     await ActionPrepareReferral().run(CollectingDispatcher(), load_tracker("referral_after_check", "rest"), {})
     assert [(r["reason"], r["topic"], r["count"]) for r in bot_database.referral_counts()] == [

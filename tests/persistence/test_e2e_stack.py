@@ -13,12 +13,13 @@ import pytest
 import requests
 
 from bot.knowledge import load_knowledge
-from bot.persistence import feedback
+from bot.dialogue import feedback
 from bot.persistence.config import PROJECT_ROOT, stored_sender_id
 from tests.conftest import Conversation, flat
 
 pytestmark = pytest.mark.e2e
 KNOWLEDGE = load_knowledge(PROJECT_ROOT / "knowledge")
+AVIS = KNOWLEDGE.dialogue.avis
 # Personal identifiers sent in this module; none may reach the database or the logs.
 EMAIL = "camille.martin.e2e@exemple.fr"
 PHONE = "06 98 76 54 32"
@@ -81,12 +82,12 @@ def test_asking_for_a_person_is_a_referral_with_the_previous_topic(conversation,
 def test_feedback_buttons_after_an_answer_are_recorded_with_a_reason(conversation, stack):
     reply = conversation.send("c'est quoi le loca pass ?")
     offer = reply[-1]
-    assert offer["text"] == feedback.QUESTION and [b["title"] for b in offer["buttons"]] == [feedback.UP, feedback.DOWN]
+    assert offer["text"] == AVIS.question and [b["title"] for b in offer["buttons"]] == [AVIS.up, AVIS.down]
     assert flat(KNOWLEDGE.answer_text("loca_pass", "tous"))[:60] in flat(reply[0]["text"])  # answer unchanged
     ask = conversation.send(offer["buttons"][1]["payload"])  # 👎
-    assert ask[0]["text"] == feedback.ASK_REASON
+    assert ask[0]["text"] == AVIS.ask_reason
     reason = next(b for b in ask[0]["buttons"] if '"raison":"erronee"' in b["payload"])
-    assert conversation.send(reason["payload"])[0]["text"] == feedback.THANKS_REASON
+    assert conversation.send(reason["payload"])[0]["text"] == AVIS.thanks_reason
     with database(stack) as db:
         rows = db.execute("SELECT target, rating, reason, channel FROM bot_feedback WHERE target = 'loca_pass'"
                           ).fetchall()
@@ -102,9 +103,9 @@ def test_a_verdict_is_counted_and_offers_feedback(conversation, stack):
     conversation.send("non")  # the lease is not signed yet
     verdict = conversation.send("650 €")
     assert "indicatif" in flat(" ".join(m.get("text", "") for m in verdict))
-    assert verdict[-1]["text"] == feedback.QUESTION
+    assert verdict[-1]["text"] == AVIS.question
     assert verdict[-1]["buttons"][0]["payload"] == feedback.payload("+", "eligibilite:visale")
-    assert conversation.send(verdict[-1]["buttons"][0]["payload"])[0]["text"] == feedback.THANKS
+    assert conversation.send(verdict[-1]["buttons"][0]["payload"])[0]["text"] == AVIS.thanks
     with database(stack) as db:
         after = db.execute("SELECT COALESCE(SUM(count), 0) FROM bot_eligibility_checks WHERE aid = 'visale'"
                            ).fetchone()[0]
@@ -124,7 +125,7 @@ def test_unanswered_questions_are_recorded_and_reported(stack, tmp_path):
     assert "vlorpix trembulon" in texts and "blorg zingue [courriel]" in texts
     assert all(decision in ("fallback", "clarify", "low_confidence", "out_of_scope") for decision, _, _ in rows)
     env = {**os.environ, "BOT_DATABASE_URL": stack.tracker_url, "PYTHONPATH": str(PROJECT_ROOT)}
-    done = subprocess.run([sys.executable, "-m", "bot.cli.report", "--out", str(tmp_path), "--knowledge",
+    done = subprocess.run([sys.executable, "-m", "bot.cli.editors_report", "--out", str(tmp_path), "--knowledge",
                            str(stack.knowledge_dir)], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True,
                           timeout=300)
     assert done.returncode == 0, done.stderr

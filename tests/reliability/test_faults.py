@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot.channels.formatting import comparable
+from bot.channels.markup import comparable
 from bot.knowledge import load_knowledge
 from bot.persistence.config import stored_sender_id
 from bot.rules import fact

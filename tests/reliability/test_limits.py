@@ -11,7 +11,7 @@ from rasa.core.channels.channel import CollectingOutputChannel
 
 from bot.channels.common import FALLBACK_MESSAGES, deliver
 from bot.channels.limits import (EMPTY, RASA_BUILT_IN_PAYLOAD, REST_SENDER_ID, TOO_LONG, RateLimiter, clean_text, fill_max, is_clean,
-                                 read_message)
+                                 clean_incoming_text)
 from tests.reliability.hostile import fuzz_settings, hostile_sender, hostile_text
 from tests.reliability.soak import run_coroutine
 
@@ -23,12 +23,12 @@ FORBIDDEN = ("Cc", "Cs", "Cf")
 @given(raw=hostile_text, maximum=st.sampled_from([1, 70, 2000]))
 def test_read_message_gives_storable_bounded_text_or_a_reason(tally, raw, maximum):
     tally["channel text checks"] += 1
-    text, problem = read_message(raw, maximum)
+    text, problem = clean_incoming_text(raw, maximum)
     if problem is None:
         assert 0 < len(text) <= maximum and text == text.strip()
         assert not any(unicodedata.category(c) in FORBIDDEN and c not in "\n" for c in text)
         text.encode("utf-8")  # what spaCy and the tracker store need
-        assert read_message(text, maximum) == (text, None)  # cleaning is done once and for all
+        assert clean_incoming_text(text, maximum) == (text, None)  # cleaning is done once and for all
         assert not RASA_BUILT_IN_PAYLOAD.match(text)  # "/restart"… never reaches Rasa as a payload
     else:
         assert text == "" and problem in (EMPTY, TOO_LONG)

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from bot.persistence.report import Report, render_html
+from bot.editorial.editors_report import EditorsReport, render_html
 from bot.rules import load_rules
 from bot.rules.freshness import confirmation_problems, months_before, unconfirmed
 from bot.rules.parameters import parse_parameter_files
@@ -43,7 +43,7 @@ def test_parameters_not_confirmed_for_more_than_six_months_are_listed_with_their
 
 
 def test_the_report_shows_the_parameters_to_confirm():
-    report = Report(generated_at=dt.datetime(2026, 12, 3), groups=[], feedback=[], stale=[], eligibility=[], referrals=[],
+    report = EditorsReport(generated_at=dt.datetime(2026, 12, 3), groups=[], feedback=[], stale=[], eligibility=[], referrals=[],
                     questions=0, retention_days=30, parameters=unconfirmed(parameters("2026-01-01"), dt.date(2026, 12, 3)))
     html = render_html(report)
     assert "Plafond essai <small>(essai.plafond, knowledge/parametres/essai/plafond.yml)</small>" in html

@@ -4,7 +4,7 @@ import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
 
-import bot.rasa_components  # noqa: F401  (installs the check, as when Rasa loads config.yml)
+import bot.rasa_components.__main__ as rasa_command
 from bot.rasa_components.action_reply_check import validate_action_result
 
 REPLIES = [
@@ -27,8 +27,34 @@ def rasa_original(result):
     return True
 
 
-def test_installed_when_the_components_are_imported():
-    assert RemoteAction._validate_action_result is validate_action_result
+def rasa_check(self, result):
+    return True
+
+
+def test_importing_the_components_changes_nothing_in_rasa():
+    """Rasa imports them while training or loading a model: no side effect (issue 18). In a fresh
+    interpreter, since this one may have installed the check already."""
+    import subprocess
+    import sys
+
+    code = ("import bot.rasa_components, bot.rasa_components.distress_guard, bot.rasa_components.text_normalizer, "
+            "bot.rasa_components.linear_response_selector, bot.rasa_components.situation_router\n"
+            "from rasa.core.actions.action import RemoteAction\n"
+            "print(RemoteAction._validate_action_result.__module__)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert (done.returncode, done.stdout.strip().splitlines()[-1:]) == (0, ["rasa.core.actions.action"]), done.stderr
+
+
+def test_the_rasa_command_installs_the_check_then_runs_rasa_with_its_arguments(monkeypatch):
+    import sys
+    import rasa.__main__
+
+    seen = []
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", rasa_check)
+    monkeypatch.setattr(rasa.__main__, "main", lambda: seen.append((RemoteAction._validate_action_result, sys.argv)))
+    monkeypatch.setattr(sys, "argv", sys.argv)
+    rasa_command.main(["run", "--model", "models/assistant.tar.gz"])
+    assert seen == [(validate_action_result, ["rasa", "run", "--model", "models/assistant.tar.gz"])]
 
 
 @pytest.mark.parametrize("reply", REPLIES, ids=range(len(REPLIES)))

@@ -152,3 +152,28 @@ def test_check_names_a_known_aid(tmp_path):
     write_knowledge(tmp_path, {"a.yml": [entry("visale_couple", check="vizale")]})
     (error,) = errors_of(tmp_path)
     assert error.field == "check" and "aide inconnue" in error.message
+
+
+def test_what_an_entry_counts_as_for_the_editors_report_is_checked(tmp_path):
+    write_knowledge(tmp_path, {"a.yml": [entry("visale_couple", counted_as="orientation"),
+                                         entry("visale_demande", counted_as="referral")]})
+    (error,) = errors_of(tmp_path)
+    assert error.field == "counted_as" and "valeurs possibles" in error.message and "orientation" in error.message
+
+
+def test_feedback_reasons_are_the_stored_codes(tmp_path):
+    import yaml
+    write_knowledge(tmp_path)
+    dialogue = yaml.safe_load((tmp_path / "dialogue.yml").read_text(encoding="utf-8"))
+    dialogue["avis"]["reasons"]["trop_longue"] = "Trop longue"
+    (tmp_path / "dialogue.yml").write_text(yaml.safe_dump(dialogue, allow_unicode=True), encoding="utf-8")
+    (error,) = errors_of(tmp_path)
+    assert error.field == "reasons" and "raison inconnue : trop_longue" in error.message
+
+
+def test_project_feedback_texts_and_report_policy_are_in_knowledge():
+    base = load_knowledge("knowledge")
+    assert list(base.dialogue.avis.reasons) == ["pas_ma_question", "incomplete", "pas_claire", "erronee"]
+    assert {e.id: e.counted_as for e in base.entries.values() if e.counted_as} == {
+        "parler_conseiller": "orientation", "hs_general": "sans_reponse"}
+    assert base.thresholds.answer <= base.thresholds.low_confidence <= 1

@@ -86,3 +86,27 @@ def test_entries_never_disappear_while_running(tmp_path):
     assert set(store.current().entries) == {"visale_couple", "alin_inscription"}
     assert "alin_inscription" in store.status.as_dict()["errors"][0]
     assert set(KnowledgeStore(root, tmp_path / "snap.json").current().entries) == {"visale_couple"}  # next start
+
+
+def test_the_servers_store_comes_from_the_environment_and_the_rasa_side_never_writes_the_snapshot(tmp_path,
+                                                                                                 monkeypatch):
+    root = write_knowledge(tmp_path / "knowledge")
+    monkeypatch.setenv("KNOWLEDGE_DIR", str(root))
+    monkeypatch.setenv("KNOWLEDGE_SNAPSHOT", str(tmp_path / "var" / "snap.json"))
+    reader = KnowledgeStore.from_environment(write_snapshot=False)
+    assert (reader.root, reader.snapshot) == (root, tmp_path / "var" / "snap.json")
+    assert set(reader.current().entries) == {"visale_couple", "visale_demande"}
+    assert not (tmp_path / "var" / "snap.json").exists()
+    writer = KnowledgeStore.from_environment()
+    writer.current()
+    assert (tmp_path / "var" / "snap.json").is_file()
+
+
+def test_status_report_loads_first_and_tells_an_invalid_folder_without_raising(tmp_path):
+    root = write_knowledge(tmp_path / "knowledge")
+    (root / "dialogue.yml").write_text("messages: [oups\n", encoding="utf-8")
+    report = KnowledgeStore(root, tmp_path / "snap.json").status_report()
+    assert (report["source"], report["entries"], report["valid"]) == ("none", 0, False)
+    assert any("dialogue.yml" in error for error in report["errors"])
+    good = KnowledgeStore(write_knowledge(tmp_path / "other"), tmp_path / "snap2.json").status_report()
+    assert (good["source"], good["entries"], good["valid"], good["errors"]) == ("files", 2, True, [])

@@ -44,8 +44,8 @@ def analyse(results: dict) -> List[str]:
             f"itself against the Draft 2020-12 meta-schema) costs {check['jsonschema_validate_ms']:.0f} ms of CPU per "
             f"custom action call, against {check['validator_built_once_ms']:.1f} ms with a validator built once. "
             "Every FAQ turn calls `action_answer_knowledge`, so the project replaces it in the Rasa server with the "
-            "same check on a validator built once (`bot/rasa_components/action_reply_check.py`, installed when Rasa "
-            "loads the project's components; same schema, same errors): the previous run's figures, before that "
+            "same check on a validator built once (`bot/rasa_components/action_reply_check.py`, installed at the "
+            "Rasa server's start-up by `python -m bot.rasa_components run`; same schema, same errors): the previous run's figures, before that "
             "change, are in the last column of the targets table.")
     elif check.get("jsonschema_validate_ms"):
         lines.append(

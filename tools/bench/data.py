@@ -11,7 +11,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 import yaml
 from sklearn.model_selection import StratifiedKFold
 
-from bot.answering.decision import RETRIEVAL_INTENTS
+from bot.answering.answer_choice import RETRIEVAL_INTENTS
 from bot.nlu.training_data import ANSWER_KEY, render_nlu
 
 GENERATED_NAME = "generated_knowledge.yml"

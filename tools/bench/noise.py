@@ -8,9 +8,10 @@ knowledge/lexique.yml: the project's normaliser is not told which abbreviations 
 
 import random
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import List, Sequence, Tuple
+
+from bot.nlu.normalize import strip_accents
 
 # Standard French -> SMS spelling, matched on whole words of the accent-free, lower-case text.
 SMS_ABBREVIATIONS = {
@@ -72,11 +73,6 @@ class NoiseRates:
     sms: float = 0.7  # probability that each matching phrase is abbreviated
     typo: float = 0.12  # probability of one typo in each word of 4 letters or more
     lower: float = 0.7  # probability that the message is lower-cased
-
-
-def strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text)
-    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
 _SMS_PATTERN = re.compile(

@@ -66,6 +66,9 @@ async def _profile(model: Path, message: str, warmup: Sequence[str]):
     from rasa.core.agent import load_agent
     from rasa.core.utils import AvailableEndpoints
 
+    from bot.rasa_components import install
+
+    install()  # as the Rasa server of `make run` does (python -m bot.rasa_components run)
     endpoints = AvailableEndpoints.read_endpoints(str(PROJECT_ROOT / "endpoints.yml"))
     agent = await load_agent(model_path=str(model), endpoints=endpoints)
     for index, text in enumerate(warmup):

@@ -14,7 +14,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
-from bot.answering.decision import FALLBACK_INTENT, RETRIEVAL_INTENTS, decide, selector_ranking
+from bot.answering.answer_choice import FALLBACK_INTENT, RETRIEVAL_INTENTS, decide, selector_ranking
 from tools.bench.data import Example, family, project_nlu, retrieval_domain, retrieval_nlu
 from bot.evaluation.dataset import read_examples
 

@@ -75,7 +75,7 @@
     sentAt: function (time) { return "à " + time; },
     inputHint: "Entrée pour envoyer, Maj+Entrée pour aller à la ligne."
   };
-  var FEEDBACK_PAYLOAD = /^\/feedback\{/;  /* the 👍 / 👎 buttons (bot/persistence/feedback.py) */
+  var FEEDBACK_PAYLOAD = /^\/feedback\{/;  /* the 👍 / 👎 buttons (bot/dialogue/feedback.py) */
 
   /* ---------- state kept for the browser tab (sessionStorage) ---------- */
 

@@ -9,7 +9,7 @@ import sys
 
 from bot.knowledge import load_knowledge
 from bot.persistence.config import PROJECT_ROOT
-from bot.persistence.report import build_report, group_questions, stale_entries, worst_feedback, write_report
+from bot.editorial.editors_report import build_report, group_questions, stale_entries, worst_feedback, write_report
 from bot.persistence.repository import Repository
 
 KNOWLEDGE = load_knowledge(PROJECT_ROOT / "knowledge")
@@ -76,7 +76,7 @@ def test_report_files(tmp_path, sqlite_url):
 def test_make_report_command(tmp_path, sqlite_url):
     Repository.from_url(sqlite_url).record_unanswered("question inconnue", "fallback", 0.05, "rest")
     env = {**os.environ, "BOT_DATABASE_URL": sqlite_url, "PYTHONPATH": str(PROJECT_ROOT)}
-    done = subprocess.run([sys.executable, "-m", "bot.cli.report", "--out", str(tmp_path / "out")], env=env,
+    done = subprocess.run([sys.executable, "-m", "bot.cli.editors_report", "--out", str(tmp_path / "out")], env=env,
                           cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "1 question(s) sans réponse en 1 groupe(s)" in done.stdout

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bot.knowledge import KnowledgeErrors, load_knowledge
 from bot.persistence.config import PROJECT_ROOT, bot_database_url, retention_days
-from bot.persistence.report import DEFAULT_DISTANCE, build_report, write_report
+from bot.editorial.editors_report import DEFAULT_DISTANCE, build_report, write_report
 from bot.persistence.repository import Repository, describe_url
 from bot.rules.parameters import load_parameters
 

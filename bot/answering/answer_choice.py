@@ -16,7 +16,7 @@ NONE_OF_THESE = "_aucune"
 
 
 @dataclass(frozen=True)
-class Decision:
+class AnswerChoice:
     kind: str  # "answer", "clarify" or "fallback"
     entry_ids: List[str] = field(default_factory=list)
     confidence: float = 0.0
@@ -51,23 +51,23 @@ def chosen_entry(parse: dict) -> Optional[str]:
     return None
 
 
-def decide(parse: dict, thresholds, known_ids: Iterable[str]) -> Decision:
+def decide(parse: dict, thresholds, known_ids: Iterable[str]) -> AnswerChoice:
     """Pick what to do with one parsed user message."""
     known = set(known_ids)
     choice = chosen_entry(parse)
     if choice is not None:
         if choice in known:
-            return Decision("answer", [choice], 1.0)
-        return Decision("fallback")
+            return AnswerChoice("answer", [choice], 1.0)
+        return AnswerChoice("fallback")
 
     intent = ((parse or {}).get("intent") or {}).get("name")
     if intent not in RETRIEVAL_INTENTS and intent != FALLBACK_INTENT:
-        return Decision("fallback")
+        return AnswerChoice("fallback")
     # The selector ranks every entry of every retrieval intent with calibrated probabilities; it, not
     # the intent classifier, decides between a FAQ entry, a politeness one and an out-of-scope one.
     candidates = [(i, e, c) for i, e, c in selector_ranking(parse) if e in known]
     if not candidates:
-        return Decision("fallback")
+        return AnswerChoice("fallback")
 
     out_of_scope = [c for c in candidates if c[0] == OUT_OF_SCOPE_INTENT]
     in_scope = [c for c in candidates if c[0] != OUT_OF_SCOPE_INTENT]
@@ -78,8 +78,8 @@ def decide(parse: dict, thresholds, known_ids: Iterable[str]) -> Decision:
         candidates = out_of_scope + in_scope
         top, runner_up = out_of_scope_mass, (in_scope[0][2] if in_scope else 0.0)
         if intent in RETRIEVAL_INTENTS and top >= thresholds.answer and top - runner_up >= thresholds.margin:
-            return Decision("answer", [candidates[0][1]], top)
-        return Decision("fallback", [], top)
+            return AnswerChoice("answer", [candidates[0][1]], top)
+        return AnswerChoice("fallback", [], top)
     candidates = in_scope
     top = candidates[0][2]
     runner_up = candidates[1][2] if len(candidates) > 1 else 0.0
@@ -87,10 +87,10 @@ def decide(parse: dict, thresholds, known_ids: Iterable[str]) -> Decision:
         alternatives = []
         if runner_up >= thresholds.suggestion and top - runner_up < thresholds.alternative_margin:
             alternatives.append(candidates[1][1])
-        return Decision("answer", [candidates[0][1]], top, alternatives)
+        return AnswerChoice("answer", [candidates[0][1]], top, alternatives)
     if top >= thresholds.clarify:
         ids = [candidates[0][1]]
         if len(candidates) > 1 and runner_up >= thresholds.suggestion:
             ids.append(candidates[1][1])
-        return Decision("clarify", ids, top)
-    return Decision("fallback", [], top)
+        return AnswerChoice("clarify", ids, top)
+    return AnswerChoice("fallback", [], top)

@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.answering.decision import NONE_OF_THESE, decide, selector_ranking
+from bot.answering.answer_choice import NONE_OF_THESE, decide, selector_ranking
 
 THRESHOLDS = SimpleNamespace(answer=0.6, margin=0.2, clarify=0.2, suggestion=0.1, alternative_margin=0.3)
 KNOWN = {"visale_couple", "visale_demande", "bonjour", "hs_general"}

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.answering.render import choice_payload
-from bot.channels.formatting import (TELEGRAM_CALLBACK_MAX_BYTES, choice_from_reply, comparable, numbered_choices,
+from bot.channels.markup import (TELEGRAM_CALLBACK_MAX_BYTES, choice_from_reply, comparable, numbered_choices,
                                      payload_from_callback, split_message, telegram_callback_data, to_plain,
                                      to_telegram_html)
 from bot.knowledge import load_knowledge

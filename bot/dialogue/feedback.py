@@ -1,4 +1,7 @@
-"""Feedback on answers (👍 / 👎 with an optional reason): texts, button payloads, parsing. Pure.
+"""Feedback on answers (👍 / 👎 with an optional reason): button payloads, parsing, what is accepted. Pure.
+
+The texts (question, buttons, thanks, reasons) are editors' data: knowledge/dialogue.yml `avis`; the rows
+are stored by bot/persistence/repository.py (`record_feedback`, `set_feedback_reason`).
 
 After a FAQ answer or an eligibility verdict, the bot adds one short message with two buttons:
 
@@ -15,9 +18,9 @@ conversation's bot messages), once per answer given; a reason only with the reas
 that conversation (`accepted`). A forged payload (another target, another user's `ref`) or a second
 click is thanked and not recorded.
 
-Targets are knowledge entry ids, or `eligibilite:<aid>` for a verdict. Reasons are fixed codes (no
-free text is asked, so feedback holds no personal data). Typing 👍 or 👎 works too: the target is
-then the last one offered in the conversation.
+Targets are knowledge entry ids, or `eligibilite:<aid>` for a verdict. Reasons are fixed codes
+(bot/knowledge/schema.py FEEDBACK_REASONS; no free text is asked, so feedback holds no personal data).
+Typing 👍 or 👎 works too: the target is then the last one offered in the conversation.
 
 Channels: offered on the public REST channel, the staff widget and Telegram, not by SMS/WhatsApp
 (Twilio) where every message costs and buttons become numbered choices that a reply "1" or "2"
@@ -29,24 +32,14 @@ import os
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
+from bot.knowledge.schema import FEEDBACK_REASONS, FeedbackMessages
+
 INTENT = "feedback"
 NOTE, TARGET, REASON, REF = "note", "cible", "raison", "ref"
 ENTITIES = (NOTE, TARGET, REASON, REF)
 DEFAULT_CHANNELS = ("rest", "staff", "telegram")
 ELIGIBILITY_PREFIX = "eligibilite:"
 
-QUESTION = "Cette réponse vous a-t-elle été utile ?"
-UP = "👍 Oui"
-DOWN = "👎 Non"
-THANKS = "Merci pour votre retour !"
-ASK_REASON = "Merci. Qu'est-ce qui n'allait pas ? (facultatif : vous pouvez aussi continuer)"
-THANKS_REASON = "Merci, c'est noté : l'équipe qui rédige les réponses en tiendra compte."
-REASONS: Dict[str, str] = {
-    "pas_ma_question": "Ce n'était pas ma question",
-    "incomplete": "Réponse incomplète",
-    "pas_claire": "Pas assez claire",
-    "erronee": "Information erronée ou dépassée",
-}
 UP_SIGNS = ("👍", "👌", "🙂", "😀", "😊")
 DOWN_SIGNS = ("👎", "🙁", "😞", "😠")
 
@@ -76,14 +69,15 @@ def payload(note: str, target: str, reason: Optional[str] = None, ref: Optional[
     return "/" + INTENT + json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def offer(target: str) -> Tuple[str, List[Dict[str, str]]]:
-    """The question and its two buttons."""
-    return QUESTION, [{"title": UP, "payload": payload("+", target)},
-                      {"title": DOWN, "payload": payload("-", target)}]
+def offer(target: str, texts: FeedbackMessages) -> Tuple[str, List[Dict[str, str]]]:
+    """The question and its two buttons (`texts`: knowledge/dialogue.yml `avis`)."""
+    return texts.question, [{"title": texts.up, "payload": payload("+", target)},
+                            {"title": texts.down, "payload": payload("-", target)}]
 
 
-def reason_buttons(target: str, ref: Optional[int]) -> List[Dict[str, str]]:
-    return [{"title": title, "payload": payload("-", target, code, ref)} for code, title in REASONS.items()]
+def reason_buttons(target: str, ref: Optional[int], texts: FeedbackMessages) -> List[Dict[str, str]]:
+    """One button per reason of `texts.reasons`, in their order, completing the recorded 👎 row `ref`."""
+    return [{"title": title, "payload": payload("-", target, code, ref)} for code, title in texts.reasons.items()]
 
 
 def is_feedback_payload(text: Optional[str]) -> bool:
@@ -116,7 +110,7 @@ def read(entities: Iterable[Dict[str, Any]], text: Optional[str],
     target = values.get(TARGET)
     if not isinstance(target, str) or not target or len(target) > 128:
         target = last_offered_target
-    reason = values.get(REASON) if values.get(REASON) in REASONS else None
+    reason = values.get(REASON) if values.get(REASON) in FEEDBACK_REASONS else None
     try:
         ref = int(values.get(REF)) if values.get(REF) is not None else None
     except (TypeError, ValueError):

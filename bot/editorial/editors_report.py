@@ -17,20 +17,16 @@ that a spreadsheet would take for a formula are written as text (`csv_cell`).
 import csv
 import datetime as dt
 import html
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
+from bot.nlu.normalize import fold
+
 STALE_AFTER_DAYS = 365
 DEFAULT_DISTANCE = 0.65
 MAX_QUESTIONS = 5000  # the most recent ones; clustering is quadratic in memory
-
-
-def fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in text if not unicodedata.combining(c))
 
 
 @dataclass
@@ -158,7 +154,7 @@ def target_titles(base) -> Dict[str, str]:
 
 
 @dataclass
-class Report:
+class EditorsReport:
     generated_at: dt.datetime
     groups: List[QuestionGroup]
     feedback: List[FeedbackLine]
@@ -168,6 +164,10 @@ class Report:
     questions: int
     retention_days: int
     parameters: List[Any] = field(default_factory=list)  # bot.rules.freshness.Unconfirmed
+    reasons: Dict[str, str] = field(default_factory=dict)  # 👎 reason code -> its button (dialogue.yml `avis`)
+
+    def reason_label(self, code: str) -> str:
+        return self.reasons.get(code, code)
 
 
 REFERRAL_LABELS = {
@@ -175,20 +175,14 @@ REFERRAL_LABELS = {
     "detresse": "situation de détresse",
     "saisine": "saisine du service d'accompagnement préparée (professionnels)",
 }
-REASON_LABELS = {
-    "pas_ma_question": "pas ma question",
-    "incomplete": "incomplète",
-    "pas_claire": "pas claire",
-    "erronee": "erronée ou dépassée",
-}
 
 
 def build_report(repository, base, today: Optional[dt.date] = None, distance: float = DEFAULT_DISTANCE,
-                 retention_days: int = 30, parameters: Iterable = ()) -> Report:
+                 retention_days: int = 30, parameters: Iterable = ()) -> EditorsReport:
     """`parameters`: the rules' parameters (bot.rules), listed when not confirmed for 6 months."""
     from bot.rules.freshness import unconfirmed
     questions = repository.unanswered()
-    return Report(
+    return EditorsReport(
         generated_at=dt.datetime.now(dt.timezone.utc),
         groups=group_questions(questions, distance),
         feedback=worst_feedback(repository.feedback_rows(), target_titles(base)),
@@ -198,6 +192,7 @@ def build_report(repository, base, today: Optional[dt.date] = None, distance: fl
         questions=len(questions),
         retention_days=retention_days,
         parameters=unconfirmed(parameters, today),
+        reasons=dict(base.dialogue.avis.reasons),
     )
 
 
@@ -230,7 +225,7 @@ class _SafeWriter:
         self._writer.writerow([csv_cell(cell) for cell in row])
 
 
-def write_csv(report: Report, out: Path) -> Dict[str, Path]:
+def write_csv(report: EditorsReport, out: Path) -> Dict[str, Path]:
     out.mkdir(parents=True, exist_ok=True)
     paths = {"unanswered": out / "questions_sans_reponse.csv", "feedback": out / "avis.csv",
              "stale": out / "fiches_a_relire.csv", "parameters": out / "parametres_a_confirmer.csv"}
@@ -250,7 +245,7 @@ def write_csv(report: Report, out: Path) -> Dict[str, Path]:
         writer.writerow(["cible", "titre", "pouce levé", "pouce baissé", "satisfaction", "raisons"])
         for line in report.feedback:
             writer.writerow([line.target, line.title, line.up, line.down, f"{line.satisfaction:.0%}",
-                             ", ".join(f"{REASON_LABELS.get(k, k)} ({v})" for k, v in sorted(line.reasons.items()))])
+                             ", ".join(f"{report.reason_label(k)} ({v})" for k, v in sorted(line.reasons.items()))])
     with paths["stale"].open("w", newline="", encoding="utf-8") as handle:
         writer = _SafeWriter(handle)
         writer.writerow(["id", "titre", "type", "relu le", "jours"])
@@ -265,7 +260,7 @@ def write_csv(report: Report, out: Path) -> Dict[str, Path]:
     return paths
 
 
-def render_html(report: Report) -> str:
+def render_html(report: EditorsReport) -> str:
     e = html.escape
     parts = [
         "<!doctype html>", '<html lang="fr"><head><meta charset="utf-8">',
@@ -306,7 +301,7 @@ def render_html(report: Report) -> str:
         parts.append('<table><thead><tr><th scope="col">Réponse</th><th scope="col">👍</th><th scope="col">👎</th>'
                      '<th scope="col">Satisfaction</th><th scope="col">Raisons</th></tr></thead><tbody>')
         for line in report.feedback[:100]:
-            reasons = ", ".join(f"{REASON_LABELS.get(k, k)} ({v})" for k, v in sorted(line.reasons.items()))
+            reasons = ", ".join(f"{report.reason_label(k)} ({v})" for k, v in sorted(line.reasons.items()))
             parts.append(f"<tr><td>{e(line.title)} <small>({e(line.target)})</small></td><td class=\"n\">{line.up}</td>"
                          f'<td class="n">{line.down}</td><td class="n">{line.satisfaction:.0%}</td><td>{e(reasons)}</td></tr>')
         parts.append("</tbody></table>")
@@ -358,7 +353,7 @@ def render_html(report: Report) -> str:
     return "\n".join(parts)
 
 
-def write_report(report: Report, out: Path) -> Dict[str, Path]:
+def write_report(report: EditorsReport, out: Path) -> Dict[str, Path]:
     paths = write_csv(report, out)
     paths["html"] = out / "rapport.html"
     paths["html"].write_text(render_html(report), encoding="utf-8")
