@@ -19,6 +19,7 @@ from pydantic import Field, validator
 
 from bot.knowledge.errors import KnowledgeError, KnowledgeErrors
 from bot.knowledge.loader import validate_model
+from bot.knowledge.registry import AidHeader
 from bot.knowledge.schema import Source as _Source
 from bot.knowledge.schema import Strict
 from bot.rules.decision import Source
@@ -86,17 +87,15 @@ class _Alternative(Strict):
     si_faits: Dict[str, Any] = Field(default_factory=dict)  # shown only when these facts have these values (or are unknown)
 
 
-class AidTextsFile(Strict):
-    """One aid's file: its registry entry (bot/knowledge/registry.py), its rules and its texts."""
+class AidTextsFile(AidHeader):
+    """One aid's file: its registry entry (the fields of AidHeader, bot/knowledge/registry.py), its rules and
+    its texts."""
 
-    nom: str = Field(..., min_length=2)
-    # registry: where the aid is listed and what names it (read also by bot.knowledge.registry)
-    ordre: int
-    bouton: str = Field(..., min_length=2, max_length=40)
-    ordre_menu: Optional[int] = None
-    mots: List[str] = Field(..., min_items=1)
-    ordre_mots: Optional[int] = None
-    parametres: str = Field(..., min_length=2)  # its folder in knowledge/parametres/
+    class Config:
+        extra = "forbid"
+        anystr_strip_whitespace = True
+        allow_population_by_field_name = True
+
     # rules: the criteria tree and the function completing a verdict (checked by bot/rules/criteria.py)
     regles: Any = None
     complements: Any = None
