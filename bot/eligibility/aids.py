@@ -4,17 +4,10 @@
 import re
 from typing import Optional
 
+from bot.knowledge.registry import Registry, current_registry
 from bot.nlu.normalize import fold
 
 SCREENING = "toutes"
-AID_PATTERNS = (
-    ("mobili_jeune", r"mobili.?jeunes?"),
-    ("mobili_pass", r"mobili.?pass"),
-    ("loca_pass", r"loca.?pass|avance (?:du |de )?d[ée]p[oô]t|pr[eê]t (?:du |pour le )?d[ée]p[oô]t"),
-    ("visale", r"\bvisale\b|\bvisal\b|garantie (?:de )?loyer"),
-    ("alin", r"\bal.?in\b|plateforme d'action logement"),
-    ("accompagnement", r"accompagnement|service social|suivi social"),
-)
 # « my aids »: a request about what the person can get, not about one aid.
 SCREENING_PATTERN = re.compile(
     r"(?:a|à) quoi (?:j'ai|j ai|jai|ai-je|ai je|on a|avons-nous|il a|elle a|a-t-(?:il|elle)|la personne a|peut-(?:il|elle)"
@@ -40,11 +33,14 @@ def asks_for_self(text: str) -> bool:
     return bool(FOR_SELF_PATTERN.search(fold(text or "").replace("’", "'")))
 
 
-def detect_aid(text: str) -> Optional[str]:
-    """The aid a message names, `toutes` for a request about every aid, or None."""
+def detect_aid(text: str, registry: Optional[Registry] = None) -> Optional[str]:
+    """The aid a message names, `toutes` for a request about every aid, or None.
+
+    The words of each aid are its file's `mots` (the registry of the default knowledge folder unless
+    `registry` is given); when a message names several aids, the lowest `ordre_mots` wins."""
     folded = fold(text or "").replace("’", "'")
-    for aid, pattern in AID_PATTERNS:
-        if re.search(pattern, folded):
+    for aid, pattern in (registry or current_registry()).patterns:
+        if pattern.search(folded):
             return aid
     if SCREENING_PATTERN.search(folded):
         return SCREENING

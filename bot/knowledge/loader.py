@@ -17,6 +17,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.errors import KnowledgeError, KnowledgeErrors
+from bot.knowledge.registry import Registry, registry_of
 from bot.knowledge.schema import DialogueFile, DistressFile, Entry, FaqFile, LexiconFile, question_key
 
 FAQ_DIR = "faq"
@@ -292,7 +293,7 @@ def _entry_id(data: Any, loc: Path_) -> Optional[str]:
     return None
 
 
-def _load_faq(files: Dict[str, bytes], label: str, errors: List[KnowledgeError]) -> Dict[str, Entry]:
+def _load_faq(files: Dict[str, bytes], label: str, errors: List[KnowledgeError], registry: Registry) -> Dict[str, Entry]:
     entries: Dict[str, Entry] = {}
     where: Dict[str, Tuple[str, Optional[int]]] = {}
     question_owner: Dict[str, Tuple[str, str]] = {}
@@ -320,6 +321,11 @@ def _load_faq(files: Dict[str, bytes], label: str, errors: List[KnowledgeError])
                 continue
             entries[entry.id] = entry
             where[entry.id] = (name, line)
+            if entry.check is not None and entry.check not in registry:
+                errors.append(KnowledgeError(
+                    name, lines.get(("entries", index, "check")), "check",
+                    f"aide inconnue « {entry.check} » (valeurs possibles : {', '.join(registry.aids) or 'aucune'} ; "
+                    "une aide est un fichier de eligibilite/)"))
             for audience in ("tous", "professionnels"):
                 if entry.text_on(dt.date.today(), audience) is None:
                     errors.append(KnowledgeError(
@@ -366,8 +372,16 @@ def load_files(files: Dict[str, bytes], label: str = "knowledge") -> KnowledgeBa
     `label` is the folder name shown in error messages.
     """
     errors: List[KnowledgeError] = []
-    entries = _load_faq(files, label, errors)
+    registry, registry_errors = registry_of(files, label)
+    errors += registry_errors
+    entries = _load_faq(files, label, errors, registry)
     dialogue = _load_single(files, label, DIALOGUE_FILE, DialogueFile, errors)
+    if dialogue is not None:
+        if dialogue.eligibilite.aids:
+            errors.append(KnowledgeError(f"{label}/{DIALOGUE_FILE}", None, "aids",
+                                         "la liste des aides ne s'écrit plus ici : chaque aide est un fichier de "
+                                         "eligibilite/ (son bouton : champ « bouton »)"))
+        dialogue.eligibilite.aids = registry.buttons
     lexicon = _load_single(files, label, LEXICON_FILE, LexiconFile, errors)
     distress = _load_single(files, label, DISTRESS_FILE, DistressFile, errors)
     if distress is not None:

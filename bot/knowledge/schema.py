@@ -21,13 +21,20 @@ SMS_MAX_CHARACTERS = 320  # as written ({parametre} references included): with t
 MIN_QUESTIONS = 12
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{2,60}$")
 SEED_PATTERN = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt$")
-ELIGIBILITY_AIDS = ("visale", "alin", "mobili_jeune", "mobili_pass", "loca_pass", "accompagnement")
 # The reasons a 👎 can be given, as stored in bot_feedback.reason (their buttons: dialogue.yml `avis`).
 FEEDBACK_REASONS = ("pas_ma_question", "incomplete", "pas_claire", "erronee")
 # What answering an entry counts as for the editors' report (actions/recording.py): « orientation », a
 # hand-over to a person (a referral to staff); « sans_reponse », the catch-all out-of-scope answer (the
 # question is listed as unanswered; the specific redirections are real answers).
 COUNTED_AS = ("orientation", "sans_reponse")
+
+
+def __getattr__(name: str):
+    """`ELIGIBILITY_AIDS`: the aids of the registry (knowledge/eligibilite/<aid>.yml) of the default folder."""
+    if name == "ELIGIBILITY_AIDS":
+        from bot.knowledge.registry import current_registry
+        return current_registry().aids
+    raise AttributeError(name)
 
 
 def word_count(text: str) -> int:
@@ -132,7 +139,8 @@ class Entry(Strict):
     sources: List[Source] = Field(default_factory=list)
     reviewed: dt.date
     see_also: List[str] = Field(default_factory=list)
-    check: Optional[str] = None  # aid id: the answer offers a personal eligibility check for it
+    check: Optional[str] = None  # aid id (a file of knowledge/eligibilite/, checked by the loader): the answer
+    # offers a personal eligibility check for it
     # The SMS version of the answer given to applicants (plain text; the channel adds one short source link),
     # for an answer that does not fit in 3 SMS segments (bot/channels/sms.py; `make quality` counts them).
     sms: Optional[str] = Field(None, min_length=20, max_length=SMS_MAX_CHARACTERS)
@@ -142,12 +150,6 @@ class Entry(Strict):
     def _sms(cls, value):
         if value is not None and re.search(r"\*\*|\]\(|<https?:", value):
             raise ValueError("« sms » : texte simple, sans gras ni lien en markdown (le canal ajoute la source)")
-        return value
-
-    @validator("check")
-    def _check_aid(cls, value):
-        if value is not None and value not in ELIGIBILITY_AIDS:
-            raise ValueError("aide inconnue (valeurs possibles : " + ", ".join(ELIGIBILITY_AIDS) + ")")
         return value
 
     @validator("id")
@@ -302,7 +304,9 @@ class EligibilityMessages(Strict):
     ask_aid: str
     intro: str  # {aide}: the aid's name
     conditions_button: str
-    aids: Dict[str, str]  # aid id -> name on its button
+    # aid id -> its button, in the menu's order: not written here, filled by the loader from the registry
+    # (`bouton` of each knowledge/eligibilite/<aid>.yml)
+    aids: Dict[str, str] = Field(default_factory=dict)
     noted: str  # after a correction, {valeur}
     why_prefix: str
     why_aid: str

@@ -6,8 +6,9 @@
     decision.missing         # facts still needed, in asking order
     next_fact("visale", facts)
 
-Parameters (dated, OpenFisca-style) live in knowledge/parametres/, the facts catalogue and every
-French text in knowledge/eligibilite/. See docs/rules.md.
+Parameters (dated, OpenFisca-style) live in knowledge/parametres/, the facts catalogue in
+knowledge/eligibilite/faits.yml, and each aid — its registry entry, criteria tree and texts — in
+knowledge/eligibilite/<aid>.yml. See docs/rules.md.
 """
 
 import datetime as dt
@@ -17,7 +18,15 @@ from bot.rules.decision import (ELIGIBLE, NOT_ELIGIBLE, STATUSES, UNDETERMINED, 
                                 EligibilityDecision, Quantity, Source)
 from bot.rules.facts import Fact, FactCatalogue, InvalidFact, UnknownFact
 from bot.rules.parameters import ParameterError, ParameterNotInForce, Parameters, ParameterValue, UnknownParameter
-from bot.rules.ruleset import AIDS, RuleSet, RulesNotAvailable, UnknownAid, load_rules
+from bot.rules.ruleset import RuleSet, RulesNotAvailable, UnknownAid, load_rules
+
+
+def __getattr__(name: str):
+    """`AIDS`: the aids of the registry (knowledge/eligibilite/<aid>.yml), in their order."""
+    if name == "AIDS":
+        from bot.knowledge.registry import current_registry
+        return current_registry().aids
+    raise AttributeError(name)
 
 
 def evaluate(aid: str, facts: Mapping[str, Any], on: Optional[dt.date] = None) -> EligibilityDecision:

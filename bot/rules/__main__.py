@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from bot.knowledge.errors import KnowledgeErrors
-from bot.rules.ruleset import AID_RULES, RuleSet
+from bot.rules.ruleset import RuleSet
 
 
 def main(argv=None) -> int:
@@ -18,8 +18,8 @@ def main(argv=None) -> int:
     except KnowledgeErrors as exc:
         print(exc.report(), file=sys.stderr)
         return 1
-    criteria = sum(len(aid.criteria()) for aid in AID_RULES.values())
-    print(f"Règles valides : {len(AID_RULES)} aides, {criteria} critères, {len(rules.parameters)} paramètres datés, "
+    criteria = sum(len(aid.criteria()) for aid in rules.rules.values())
+    print(f"Règles valides : {len(rules.rules)} aides ({', '.join(rules.aids)}), {criteria} critères, {len(rules.parameters)} paramètres datés, "
           f"{len(rules.facts.names())} faits.")
     return 0
 

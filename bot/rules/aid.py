@@ -1,4 +1,4 @@
-"""What an aid module declares: its criteria tree and, optionally, an amount or a lead time."""
+"""What an aid's rules are once its YAML is read: its criteria tree and, optionally, what completes a verdict."""
 
 from dataclasses import dataclass, field
 from typing import Callable, FrozenSet, List, Mapping, Optional, Tuple
@@ -24,13 +24,22 @@ def no_extras(context: Context, status: str, info: Info) -> Extras:
 
 
 @dataclass(frozen=True)
-class AidRules:
-    """The rules of one aid.
+class AidExtras:
+    """A registered `complements` function (bot/rules/functions/), with what it reads and the texts it fills.
 
-    `infos` maps each extra text the code fills (knowledge/eligibilite/<aid>.yml, `infos:`) to the
-    placeholders it may use. `extras(context, status, info)` reads only `extra_facts` and
-    `extra_parameters`.
+    `infos` maps each text it fills (`infos:` of the aid's YAML) to the placeholders it may use;
+    `compute(context, status, info)` reads only `facts` and `parameters`.
     """
+
+    compute: Callable[[Context, str, Info], Extras]
+    infos: Mapping[str, FrozenSet[str]] = field(default_factory=dict)
+    facts: Tuple[str, ...] = ()
+    parameters: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AidRules:
+    """The rules of one aid, built from knowledge/eligibilite/<aid>.yml (`regles`, `complements`)."""
 
     aid: str
     tree: Node
@@ -38,6 +47,13 @@ class AidRules:
     extras: Callable[[Context, str, Info], Extras] = no_extras
     extra_facts: Tuple[str, ...] = ()
     extra_parameters: Tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, aid: str, tree: Node, extras: Optional[AidExtras] = None) -> "AidRules":
+        if extras is None:
+            return cls(aid=aid, tree=tree)
+        return cls(aid=aid, tree=tree, infos=dict(extras.infos), extras=extras.compute,
+                   extra_facts=tuple(extras.facts), extra_parameters=tuple(extras.parameters))
 
     def criteria(self) -> List[Criterion]:
         return criteria_of(self.tree)
@@ -53,4 +69,3 @@ class AidRules:
         names = [name for c in self.criteria() for name in c.parameters]
         names += [name for c in conditions_of(self.tree) for name in c.parameters]
         return list(dict.fromkeys(names + list(self.extra_parameters)))
-

@@ -193,6 +193,9 @@ class Parameters:
     def __len__(self) -> int:
         return len(self._parameters)
 
+    def names(self) -> List[str]:
+        return sorted(self._parameters)
+
     def get(self, name: str) -> Parameter:
         try:
             return self._parameters[name]

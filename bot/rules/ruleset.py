@@ -1,8 +1,13 @@
-"""All the rules, loaded together: parameters, facts, texts and the six aids' code, cross-checked.
+"""All the rules, loaded together: parameters, facts, and the aids of the registry, cross-checked.
+
+The aids are the files of knowledge/eligibilite/ (but `commun.yml` and `faits.yml`): each holds its
+registry entry, its criteria tree (`regles`, built by bot/rules/criteria.py) and its texts. Nothing
+else lists the aids: `AIDS` and `AID_RULES` are those of the default knowledge folder.
 
 `RuleSet.load(folder)` is strict: any problem in knowledge/parametres/ or knowledge/eligibilite/
-(including a text that does not match its aid's criteria, or a parameter the code reads that no
-file defines) raises KnowledgeErrors listing every problem with file and line.
+(including a bad criterion, a text that does not match its aid's criteria, a parameter the rules
+read that no file defines, or a parameters folder left without its aid's file) raises
+KnowledgeErrors listing every problem with file and line.
 
 `load_rules(folder)` caches the loaded rules and reloads them when a file changes; an invalid edit
 is logged and the last valid rules keep being used (as for the FAQ knowledge store).
@@ -10,16 +15,16 @@ is logged and the last valid rules keep being used (as for the FAQ knowledge sto
 
 import datetime as dt
 import logging
-import os
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from bot.knowledge.errors import KnowledgeError, KnowledgeErrors
-from bot.rules import accompagnement, alin, loca_pass, mobili_jeune, mobili_pass, visale
+from bot.knowledge.registry import PROJECT_KNOWLEDGE, aid_id, aid_paths, current_registry
+from bot.knowledge.registry import default_knowledge_dir as _default_knowledge_dir
 from bot.rules.aid import AidRules
-from dataclasses import replace
-
+from bot.rules.criteria import build_extras, build_tree
 from bot.rules.decision import ELIGIBLE, NOT_ELIGIBLE, EligibilityDecision
 from bot.rules.facts import FactCatalogue, InvalidFact, load_facts
 from bot.rules.formatting import (TemplateError, fill_parameters, french_number, parameter_references, placeholders,
@@ -33,14 +38,19 @@ from bot.rules.verdict import build_decision
 
 logger = logging.getLogger(__name__)
 
-AID_RULES: Dict[str, AidRules] = {rules.aid: rules for rules in (
-    visale.RULES, alin.RULES, mobili_jeune.RULES, mobili_pass.RULES, loca_pass.RULES, accompagnement.RULES)}
-AIDS: Tuple[str, ...] = tuple(AID_RULES)
 BASE_PLACEHOLDERS = frozenset({"aide", "date"})
 VERDICT_PLACEHOLDERS = {"eligible": BASE_PLACEHOLDERS | {"critere", "valeur"},
                         "non_eligible": BASE_PLACEHOLDERS | {"critere", "valeur"},
                         "indetermine": BASE_PLACEHOLDERS}
-PROJECT_KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
+
+
+def __getattr__(name: str):
+    """`AIDS` (the registry's aids, in order) and `AID_RULES` (their rules) of the default knowledge folder."""
+    if name == "AIDS":
+        return current_registry().aids
+    if name == "AID_RULES":
+        return load_rules().rules
+    raise AttributeError(name)
 
 
 class UnknownAid(ValueError):
@@ -55,13 +65,20 @@ class RuleSet:
     """Evaluates the aids with one consistent set of parameters, facts and texts."""
 
     def __init__(self, parameters: Parameters, facts: FactCatalogue, common: CommonTexts,
-                 texts: Mapping[str, AidTexts]):
+                 texts: Mapping[str, AidTexts], rules: Mapping[str, AidRules]):
         self.parameters = parameters
         self.facts = facts
         self.common = common
-        self.texts = dict(texts)
-        self.first_day = {aid: min(parameters.get(name).history[0][0] for name in rules.parameters())
-                          for aid, rules in AID_RULES.items()}
+        order = sorted(texts, key=lambda aid: (texts[aid].content.ordre, aid))
+        self.texts = {aid: texts[aid] for aid in order}
+        self.rules: Dict[str, AidRules] = {aid: rules[aid] for aid in order}
+        self.first_day = {aid: min(parameters.get(name).history[0][0] for name in aid_rules.parameters())
+                          for aid, aid_rules in self.rules.items()}
+
+    @property
+    def aids(self) -> Tuple[str, ...]:
+        """The aids of these rules, in the registry's order."""
+        return tuple(self.rules)
 
     @classmethod
     def load(cls, root: Path) -> "RuleSet":
@@ -70,17 +87,28 @@ class RuleSet:
         parameters = _collect(errors, load_parameters, root)
         facts = _collect(errors, load_facts, root)
         common = _collect(errors, load_common, root)
-        texts = {aid: _collect(errors, load_aid_texts, root, aid) for aid in AIDS}
-        for aid, rules in AID_RULES.items():
-            if texts[aid] is not None:
-                errors += check_texts(rules, texts[aid])
+        folder = root / TEXTS_FOLDER
+        paths = aid_paths(f"{TEXTS_FOLDER}/{path.name}" for path in folder.glob("*.yml")) if folder.is_dir() else []
+        texts = {aid_id(path): _collect(errors, load_aid_texts, root, aid_id(path)) for path in paths}
+        names = set(parameters.names()) if parameters is not None else None
+        rules: Dict[str, AidRules] = {}
+        for aid, aid_texts in texts.items():
+            if aid_texts is None:
+                continue
+            built = _build_rules(aid, aid_texts, names, errors)
+            if built is None:
+                continue
+            rules[aid] = built
+            errors += check_texts(built, aid_texts)
             if parameters is not None:
-                errors += _check_parameters(rules, parameters, root)
+                errors += _check_parameters(built, parameters, root)
         if parameters is not None:
             errors += _check_references(parameters, facts, texts, root)
+            if common is not None and not any(text is None for text in texts.values()):
+                errors += _check_parameter_folders(parameters, texts, rules, common, root)
         if errors:
             raise KnowledgeErrors(errors)
-        return cls(parameters, facts, common, texts)
+        return cls(parameters, facts, common, texts, rules)
 
     def evaluate(self, aid: str, facts: Mapping[str, Any], on: Optional[dt.date] = None,
                  explain: bool = True, third_person: bool = False) -> EligibilityDecision:
@@ -111,7 +139,7 @@ class RuleSet:
         return decision
 
     def _ruled_out(self, aid: str, facts: Mapping[str, Any], day: dt.date) -> bool:
-        if aid not in AID_RULES:
+        if aid not in self.rules:
             return False
         try:
             return self.evaluate(aid, facts, day, explain=False).status == NOT_ELIGIBLE
@@ -178,9 +206,9 @@ class RuleSet:
         return self.facts.validate(name, raw)
 
     def _rules(self, aid: str) -> AidRules:
-        if aid not in AID_RULES:
-            raise UnknownAid(f"aide inconnue « {aid} » (aides possibles : {', '.join(AIDS)})")
-        return AID_RULES[aid]
+        if aid not in self.rules:
+            raise UnknownAid(f"aide inconnue « {aid} » (aides possibles : {', '.join(self.rules)})")
+        return self.rules[aid]
 
 
 def check_texts(rules: AidRules, texts: AidTexts) -> List[KnowledgeError]:
@@ -233,6 +261,38 @@ def check_texts(rules: AidRules, texts: AidTexts) -> List[KnowledgeError]:
                                          f"texte « {key} » inconnu (textes possibles : {allowed})"))
         else:
             check(template, BASE_PLACEHOLDERS | rules.infos[key], "infos", key)
+    return errors
+
+
+def _build_rules(aid: str, texts: AidTexts, parameter_names, errors: List[KnowledgeError]) -> Optional[AidRules]:
+    """The aid's rules from its file's `regles` and `complements` (None when they have problems, all reported)."""
+    content = texts.content
+    tree, problems = build_tree(content.regles, texts.file, texts.lines, parameter_names)
+    errors += problems
+    extras = None
+    if content.complements is not None:
+        extras, extra_problems = build_extras(content.complements, texts.file, texts.lines, parameter_names)
+        errors += extra_problems
+        if extras is None:
+            return None
+    return AidRules.of(aid, tree, extras) if tree is not None else None
+
+
+def _check_parameter_folders(parameters: Parameters, texts: Mapping[str, AidTexts], rules: Mapping[str, AidRules],
+                             common: CommonTexts, root: Path) -> List[KnowledgeError]:
+    """Each aid's parameters folder exists, and each folder belongs to an aid, is read by one, or is listed
+    in commun.yml (`parametres_sans_aide`): a folder left alone means its aid's file is missing."""
+    errors = []
+    folders = {name.split(".", 1)[0] for name in parameters.names()}
+    declared = {aid_texts.content.parametres: aid for aid, aid_texts in texts.items()}
+    for folder, aid in declared.items():
+        if folder not in folders:
+            errors.append(KnowledgeError(texts[aid].file, texts[aid].line("parametres"), "parametres",
+                                         f"dossier « {PARAMETERS_FOLDER}/{folder}/ » introuvable"))
+    read = {name.split(".", 1)[0] for aid_rules in rules.values() for name in aid_rules.parameters()}
+    for folder in sorted(folders - set(declared) - read - set(common.parameter_folders)):
+        errors.append(KnowledgeError(f"{root.name}/{TEXTS_FOLDER}/{folder}.yml", None, f"{PARAMETERS_FOLDER}/{folder}/",
+                                     "fichier manquant"))
     return errors
 
 
@@ -290,7 +350,7 @@ _lock = threading.Lock()
 
 
 def default_knowledge_dir() -> Path:
-    return Path(os.environ.get("KNOWLEDGE_DIR", PROJECT_KNOWLEDGE))
+    return _default_knowledge_dir()
 
 
 def load_rules(knowledge_dir: Optional[Path] = None) -> RuleSet:

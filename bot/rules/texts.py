@@ -1,9 +1,10 @@
 """The French texts of the verdicts, read strictly from knowledge/eligibilite/ (editor-owned).
 
 - `commun.yml`: the disclaimer every verdict ends with, yes/no, month names.
-- `<aid>.yml` (one per aid): its name, the wording of each criterion, the verdict sentences,
-  next steps by status, alternatives when not eligible, extra information (amounts, lead times),
-  sources.
+- `<aid>.yml` (one per aid, the registry of aids): its name, button, words and parameters folder,
+  its criteria tree (`regles`, bot/rules/criteria.py), the wording of each criterion, the verdict
+  sentences, next steps by status, alternatives when not eligible, extra information (amounts, lead
+  times), sources.
 
 This module checks each file on its own. Whether a file matches its aid's rules (one text per
 criterion, only known placeholders) is checked in `bot.rules.ruleset`, which knows both.
@@ -12,12 +13,13 @@ criterion, only known placeholders) is checked in `bot.rules.ruleset`, which kno
 from dataclasses import dataclass
 from pathlib import Path
 import datetime as dt
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from pydantic import Field, validator
 
 from bot.knowledge.errors import KnowledgeError, KnowledgeErrors
 from bot.knowledge.loader import validate_model
+from bot.knowledge.registry import AidHeader
 from bot.knowledge.schema import Source as _Source
 from bot.knowledge.schema import Strict
 from bot.rules.decision import Source
@@ -48,6 +50,9 @@ class _CommonFile(Strict):
     ou_moins: str
     ou_plus: str
     relu: str                 # {date}: the review date of the rules
+    # Folders of knowledge/parametres/ that belong to no aid file (aids cited but not evaluated); any other
+    # folder must be an aid's (`parametres:` of its file) or read by an aid's rules.
+    parametres_sans_aide: List[str] = Field(default_factory=list)
     oui: str
     non: str
     premier_du_mois: str
@@ -82,8 +87,18 @@ class _Alternative(Strict):
     si_faits: Dict[str, Any] = Field(default_factory=dict)  # shown only when these facts have these values (or are unknown)
 
 
-class AidTextsFile(Strict):
-    nom: str = Field(..., min_length=2)
+class AidTextsFile(AidHeader):
+    """One aid's file: its registry entry (the fields of AidHeader, bot/knowledge/registry.py), its rules and
+    its texts."""
+
+    class Config:
+        extra = "forbid"
+        anystr_strip_whitespace = True
+        allow_population_by_field_name = True
+
+    # rules: the criteria tree and the function completing a verdict (checked by bot/rules/criteria.py)
+    regles: Any = None
+    complements: Any = None
     avertissement: Optional[str] = None
     verdicts: _Verdicts
     verdicts_tiers: Optional[_Verdicts] = None   # when a CCAS agent describes the person
@@ -107,6 +122,7 @@ class CommonTexts:
     or_less: str = ""
     or_more: str = ""
     reviewed: str = ""
+    parameter_folders: Tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -135,7 +151,7 @@ def load_common(root: Path) -> CommonTexts:
     wording = Wording(yes=model.oui, no=model.non, months=tuple(model.mois), first_of_month=model.premier_du_mois)
     return CommonTexts(disclaimer=model.avertissement, wording=wording, not_met=model.non_remplies, several_failed=model.refus_plusieurs,
                        other_answer=model.autre_reponse, or_less=model.ou_moins, or_more=model.ou_plus,
-                       reviewed=model.relu)
+                       reviewed=model.relu, parameter_folders=tuple(model.parametres_sans_aide))
 
 
 def load_aid_texts(root: Path, aid: str) -> AidTexts:

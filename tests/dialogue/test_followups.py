@@ -4,8 +4,10 @@ import pytest
 
 from bot.dialogue.answers import option_chosen, payload_parts
 from bot.evaluation.followups import FollowUp, LastTurn, judge, read_followups, summary
+from bot.eligibility.aids import SCREENING
 from bot.knowledge import load_knowledge
 from bot.nlu.context import combine, context_of, previous_question, topic
+from bot.rules import AIDS
 
 KNOWLEDGE = load_knowledge("knowledge")
 OFFERED = [("Vérifier mon éligibilité", '/eligibilite{"aide": "visale"}'),
@@ -89,6 +91,5 @@ def test_a_malformed_conversation_is_refused_with_its_id(tmp_path):
 
 def test_the_sets_are_well_formed():
     for name in ("tests/nlu/followups_dev.yml", "tests/nlu/followups.yml"):
-        conversations = read_followups(name, list(KNOWLEDGE.entries), ["visale", "alin", "mobili_jeune", "mobili_pass",
-                                                                        "loca_pass", "accompagnement", "toutes"])
+        conversations = read_followups(name, list(KNOWLEDGE.entries), list(AIDS) + [SCREENING])
         assert len(conversations) >= 70
