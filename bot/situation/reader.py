@@ -78,7 +78,7 @@ AMOUNT = re.compile(NUM + r"\s*(k\s*(?:€|e|eur\w*)?(?![\w])|k(?![\w]))?\s*(€
 AGE = re.compile(r"(?:(?<![\w'])(?:j'en ai|jen ai|(?:il|elle|on) en a)\s+(\d{1,2})(?!\s*(?:€|e\b|euros|mois|km|\d))|"
                  r"(?<![\w])(\d{1,2})\s*(?:ans|an|a|piges|balais)(?![\w'])(?!\s+(?:d'anciennete|de (?:cdi|cdd|contrat|boite|maison))))")
 YEARS_DURATION = re.compile(r"(?:depuis|il y a|y a|ya|pendant|ca fait|cela fait|voila)\s+(?:plus de |presque |environ |bientot )?"
-                            + NUM + r"\s*(ans|an|annees?|mois|semaines?|jours?)(?![\w])(\s+et demi)?")
+                            + NUM + r"\s*(ans|an|annees?|mois|semaines?|jours?)(?![\w])(\s+et demi|\s*1/2|\s*½)?")
 CONTRACT_LENGTH = re.compile(r"(?:cdd|contrat|mission|interim)(?:\s+(?:etudiant|saisonnier|actuelle?|court|long))?"
                              r"\s+(?:de|d'une duree de|d'un|d'|pour|pr)?\s*" + NUM + r"\s*(mois|ans?|semaines?)(?![\w])")
 CONTRACT_YEAR = re.compile(r"(?:cdd|contrat|mission)(?:\s+\w+)?\s+d'(?:un an|une annee)(?![\w])")
@@ -193,8 +193,8 @@ BOOLEANS: Sequence[Tuple[str, re.Pattern, bool]] = (
                                      r"(?:le \d|le 1er|en (?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|"
                                      r"novembre|decembre)|lundi|mardi|mercredi|jeudi|vendredi|debut|la semaine prochaine|le mois prochain)|"
                                      r"(?:cdi|cdd) qui (?:commence|debute|demarre) (?:le|en|debut|lundi)"), True),
-    ("mutation_recente", re.compile(r"(?:mutation|mute|mutee) (?:date|remonte|remontait) (?:de |a )?(?:plus d'un an|\d+ ans|"
-                                    r"longtemps)|(?:mute|mutee) il y a (?:plus d'un an|longtemps|\d+ ans)"), False),
+    ("mutation_recente", re.compile(r"(?:mutation|mute|mutee) (?:date|remonte|remontait) (?:de |a )?(?:plus d'(?:un|1) an|\d+ ans|"
+                                    r"longtemps)|(?:mute|mutee) il y a (?:plus d'(?:un|1) an|longtemps|\d+ ans)"), False),
     ("mutation_recente", re.compile(r"(?<![\w])(?:mute|mutee|mutes|mutation)(?![\w])"), True),
     ("agent_contractuel", re.compile(r"contractuel|contractuelle|vacataire"), True),
     ("agent_contractuel", re.compile(r"titulaire de la fonction publique|fonctionnaire titulaire|titularise|titularisee|"
@@ -266,7 +266,8 @@ BREAKUP = re.compile(r"(?:perdu|perdue) (?:son|mon|sa|ma) (?:mari|femme|conjoint
                      r"(?:pas|plus) de (?:conjoint|conjointe|compagnon|compagne|copain|copine|mari|femme)(?![\w])|"
                      r"sans (?:etre )?en couple|(?:on est|on n'est|nous sommes|nous ne sommes|ils sont|ils ne sont) pas ensemble|"
                      r"on est pas ensemble|(?:vient|viennent|venons) de (?:se separer|divorcer)")
-INDIVIDUAL_LEASE = re.compile(r"bail individuel|baux individuels|chacun (?:a )?son (?:propre )?bail|chacun son bail")
+INDIVIDUAL_LEASE = re.compile(r"bail individuel|baux individuels|chacun (?:a |aura |aurons |auront )?son (?:propre )?bail|"
+                              r"chacun son bail")
 HOLDERS = re.compile(r"(?:(\d)|deux|trois|quatre) (?:(?:freres|soeurs|amis|amies|copains|copines|potes|personnes) )?"
                      r"(?:sur le (?:meme )?bail|colocs?|colocataires|a signer|titulaires)|"
                      r"colocation a (\d|deux|trois|quatre)|seule? sur (?:le|son|mon|notre) bail|je signe seule?|"

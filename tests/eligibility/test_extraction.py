@@ -165,6 +165,11 @@ def read(text, staff=False):
     ("ma compagne et moi, tous deux en CDD", {"menage": {"en_couple": True},
                                              "personne": {"situation_pro": "salarie", "type_contrat": "cdd"},
                                              "conjoint": {"situation_pro": "salarie", "type_contrat": "cdd"}}),
+    # « un an 1/2 », a transfer of more than a year, one lease each
+    ("en CDI depuis 1 an 1/2", {"personne": {"situation_pro": "salarie", "type_contrat": "cdi",
+                                             "anciennete_emploi_mois": 18}}),
+    ("ma mutation date de plus d'un an", {"personne": {"mutation_recente": False}}),
+    ("on sera quatre colocs, chacun aura son propre bail", {"menage": {"nb_titulaires_bail": 1}}),
     # the former home named with its people or its kind
     ("je vis chez ma tante à Poitiers et je cherche un studio à Niort",
      {"menage": {"commune": "Niort", "commune_precedente": "Poitiers", "bail_signe": False}}),
