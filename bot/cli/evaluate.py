@@ -71,10 +71,10 @@ def evaluate(model: Path, test_file: Path, knowledge: Path):
 
 
 # distress_final.yml was scored once by CI on 2026-12-02 (its failures printed there), distress_final2.yml once by
-# make quality on 2026-12-03 (its header): tuning sets since.
+# make quality on 2026-12-03, distress_final3.yml once on 2026-12-03 (their headers): tuning sets since.
 DISTRESS_DEV = ("tests/safety/distress_dev.yml", "tests/safety/distress_test.yml", "tests/safety/distress_dev2.yml",
-                "tests/safety/distress_final.yml", "tests/safety/distress_final2.yml")
-DISTRESS_FINAL = "tests/safety/distress_final3.yml"
+                "tests/safety/distress_final.yml", "tests/safety/distress_final2.yml", "tests/safety/distress_final3.yml")
+DISTRESS_FINAL = "tests/safety/distress_final4.yml"
 
 
 def evaluate_distress(model: Path, knowledge: Path, final: bool = False) -> List["distress.SetScore"]:
