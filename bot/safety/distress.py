@@ -46,6 +46,11 @@ BUT = re.compile(r",?\s+mais\s+", re.I)
 SENTENCE_END = re.compile(r"(?<=[.;!?:])\s+|(?<=[;!?:])(?=\S)")  # each sentence keeps its « ? »
 
 
+# Emoji of laughter, a wink or an eye-roll say the words are not meant literally (« je vais le tuer 😂 »);
+# crying or fear emoji say nothing of the kind.
+LAUGHTER = re.compile("[\U0001F602\U0001F923\U0001F605\U0001F606\U0001F644\U0001F639\U0001F61C\U0001F61D\U0001F61B\U0001F609]")
+
+
 def _word_count(text: str) -> int:
     return len(re.findall(r"[\w']+", text))
 
@@ -94,6 +99,11 @@ class Framing:
             return cls()
         return cls(cadrage.figure, cadrage.passe, cadrage.present, cadrage.aides, cadrage.hypothese)
 
+    def names_the_aids(self, text: str) -> bool:
+        """The text names an aid or one of its rules (knowledge/detresse.yml `cadrage.aides`)."""
+        folded = _plain(text)
+        return any(_matches(p, folded) for p in self._aid_words)
+
     def asks_about_the_aids(self, text: str) -> bool:
         """A question (« ? », « est-ce », « comment »…) that names an aid or one of its rules."""
         folded = _plain(text)
@@ -102,7 +112,7 @@ class Framing:
     def reason_no_danger(self, text: str) -> Optional[str]:
         """"figure", "passe" or "hypothese" when the message speaks of no present danger, else None."""
         folded = _plain(text)
-        if any(_matches(p, folded) for p in self._figure):
+        if LAUGHTER.search(text or "") or any(_matches(p, folded) for p in self._figure):
             return "figure"
         if any(_matches(p, folded) for p in self._present):
             return None
@@ -171,8 +181,12 @@ class DistressDetector:
         match = self.cue(text)
         if match:
             return match
-        if scorer is None or question_confidence >= question_veto:
+        if scorer is None:
             return None
+        if question_confidence >= question_veto:
+            # read firmly as an ordinary question: only what the message tells apart from its sentences on
+            # the aids can still be a danger (« j'ai préparé les comprimés. Mon dossier Visale sera annulé ? »)
+            return self._told_apart_from_the_aids(text, scorer, told)
         score, situation = scorer(text)
         # A question about the aids, or a short reply (« depuis 2 ans », the answer to a question of a
         # check), needs a sure classifier: few words give it too little to go on.
@@ -183,6 +197,17 @@ class DistressDetector:
             return DistressMatch(situation, "", by="modele", score=score)
         if asks and not short:
             return self._told_beside_the_question(text, scorer, told)
+        return None
+
+    def _told_apart_from_the_aids(self, text: str, scorer: Scorer, threshold: float) -> Optional[DistressMatch]:
+        """The sentences that name no aid nor rule, scored alone (none when every sentence names one)."""
+        sentences = [part for sentence in SENTENCE_END.split(text) for part in BUT.split(sentence) if part.strip()]
+        told = " ".join(s for s in sentences if not self.framing.names_the_aids(s))
+        if _word_count(told) < MIN_WORDS or told.strip() == text.strip():
+            return None
+        score, situation = scorer(told)
+        if situation and score >= threshold and not self.cancelled(situation, text):
+            return DistressMatch(situation, "", by="modele", score=score)
         return None
 
     def _told_beside_the_question(self, text: str, scorer: Scorer, threshold: float) -> Optional[DistressMatch]:
