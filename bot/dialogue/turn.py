@@ -20,7 +20,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any, List, Optional, Sequence, Tuple
 
 from bot.dialogue.answers import answer_to, is_unknown, option_chosen
-from bot.eligibility.aids import detect_aid
 from bot.eligibility.replies import CONFIRM_FACT
 from bot.nlu.quantities import extract
 from bot.situation.model import ANSWERED, CONFIRMED, CORRECTED, Situation, from_reading
@@ -29,9 +28,6 @@ from bot.situation.vocabulary import PARTNER_SUFFIX, UNKNOWN
 CORRECTION = re.compile(r"^\s*(?:non|nan|pardon|erreur|en fait|plut[oô]t|correction|je me suis tromp[ée]e?|"
                         r"je voulais dire|oups|attends?|euh non)\b[\s,:!.]*", re.I)
 OTHER_TOPIC_INTENTS = {"faq", "chitchat", "hors_sujet", "nlu_fallback"}
-# A message worded as a question (« ? » at its end, or an interrogative word first) that states nothing.
-ASKS = re.compile(r"\?\s*$|^\s*(?:au fait,?\s+)?(?:est[\s-]ce|comment|combien|quand|quel(?:le)?s?|qui|o[uù] |c'est quoi|"
-                  r"c quoi|qu'est[\s-]ce|y a[\s-]t[\s-]il|faut[\s-]il)\b", re.I)
 SHORT_ANSWER_WORDS = 5
 MAX_TRIES = 2
 ANSWER_PREFIX = "/informer"
@@ -174,9 +170,8 @@ def understand(text: str, intent: Optional[str], button: Optional[Tuple[str, Any
     elif asking is not None:
         turn.answered = asking.name
         turn.situation = derive(turn.situation.confirmed(asking.name))
-    if turn.kind == "nothing" and (intent in OTHER_TOPIC_INTENTS and len(text.split()) > SHORT_ANSWER_WORDS - 3
-                                   or ASKS.search(text) and detect_aid(text) in (None, state.target)):
-        return None  # a question of its own (« c gratuit au fait ? »), answered before the pending one again
+    if turn.kind == "nothing" and intent in OTHER_TOPIC_INTENTS and len(text.split()) > SHORT_ANSWER_WORDS - 3:
+        return None
     if turn.kind == "nothing" and asking is not None:
         if state.tries >= MAX_TRIES:  # a way out: after a few refused answers the fact stays unknown
             turn.situation = derive(turn.situation.with_fact(asking.name, UNKNOWN, ANSWERED))
