@@ -43,6 +43,11 @@ def verdict_heads(aid: str) -> List[Tuple[str, str]]:
             template = getattr(verdicts, status).replace("{aide}", content.nom)
             heads.append((status, plain(template.split("{")[0])))
     heads.append(("non_eligible", plain(RULES.common.several_failed.replace("{aide}", content.nom).split("{")[0])))
+    # the short SMS verdicts (knowledge/dialogue.yml `sms_*`, bot/eligibility/replies.py sms_verdict)
+    name = MESSAGES.aids.get(aid, aid)
+    for status, template in (("eligible", MESSAGES.sms_eligible), ("non_eligible", MESSAGES.sms_not_eligible),
+                             ("non_eligible", MESSAGES.sms_not_eligible_several)):
+        heads.append((status, plain(template.replace("{aide}", name).split("{")[0])))
     return sorted(heads, key=lambda head: -len(head[1]))
 
 
@@ -52,19 +57,29 @@ def plain(text: str) -> str:
     return flat(to_gsm(re.sub(r"\(\d+/\d+\)|\*\*", " ", text)))
 
 
+def _screening_statuses(text: str, sections, mention) -> Dict[str, str]:
+    """{aid: status} from a screening summary: each aid is filed under the heading it follows."""
+    positions = sorted((text.index(heading), status) for heading, status in sections if heading in text)
+    statuses = {}
+    for index, (start, status) in enumerate(positions):
+        end = positions[index + 1][0] if index + 1 < len(positions) else len(text)
+        for aid, name in MESSAGES.aids.items():
+            if mention(name) in text[start:end] and aid not in statuses:  # « Détail : … » buttons come last
+                statuses[aid] = status
+    return statuses
+
+
 def read_verdicts(text: str, request: str) -> Dict[str, str]:
     """The statuses a reply gives: the verdict of the aid asked for, or the screening's three lists."""
     text = plain(text)
     sections = [(plain(MESSAGES.screening_open), "eligible"), (plain(MESSAGES.screening_undecided), "indetermine"),
                 (plain(MESSAGES.screening_closed), "non_eligible")]
     if request == SCREENING:
-        positions = sorted((text.index(heading), status) for heading, status in sections if heading in text)
-        statuses = {}
-        for index, (start, status) in enumerate(positions):
-            end = positions[index + 1][0] if index + 1 < len(positions) else len(text)
-            for aid, name in MESSAGES.aids.items():
-                if f"- {plain(name)}" in text[start:end]:
-                    statuses[aid] = status
+        statuses = _screening_statuses(text, sections, lambda name: f"- {plain(name)}")
+        if not statuses:  # the SMS summary: « Possibles : Garantie Visale ; … Pas possibles : … »
+            sms_sections = [(plain(MESSAGES.sms_open), "eligible"), (plain(MESSAGES.sms_undecided), "indetermine"),
+                            (plain(MESSAGES.sms_closed), "non_eligible")]
+            statuses = _screening_statuses(text, sms_sections, lambda name: plain(name))
         return statuses
     for status, head in verdict_heads(request):
         if head and head in text:
