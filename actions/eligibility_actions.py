@@ -23,10 +23,11 @@ from bot.answering.render import sms_of
 from bot.answering.routing import as_question, firm_faq_question, firm_follow_up
 from bot.dialogue.conversation import (SCREENING, TARGETS, check_turn, model_alarm_is_an_answer, restart_is_an_answer,
                                        verdict_replies)
-from bot.dialogue.turn import CheckState, button_answer
+from bot.dialogue.turn import OTHER_TOPIC_INTENTS, CheckState, button_answer
 from bot.eligibility.aids import asks_for_self, detect_aid
 from bot.eligibility.replies import AID_ENTITY, ANSWER_ENTITY, why_reply
-from bot.nlu.context import TOPIC_SLOT, topic
+from bot.knowledge.registry import current_registry
+from bot.nlu.context import TOPIC_SLOT, check_topic, topic
 from bot.nlu.normalize import fold
 from bot.rules import UnknownFact, load_rules
 from bot.rules.ruleset import default_knowledge_dir
@@ -165,8 +166,10 @@ class ValidateEligibiliteForm(FormValidationAction):
         reader = current_reader(default_knowledge_dir())
         result = check_turn(text, intent, _button(message), aid, situation, state, base, rules, reader, _derive,
                             staff=staff_channel(tracker), back_from_digression=back, today=dt.date.today())
-        if result.not_about_the_check:
+        if result.not_about_the_check and intent in OTHER_TOPIC_INTENTS:
             return []  # another topic: the rules answer it, then the pending question is asked again
+        if result.not_about_the_check:  # a question the classifier took for part of the check: no rule answers it
+            return await self._answer_then_ask_again(dispatcher, tracker, situation, state, base, rules, reader)
         if (state.target is None and not state.asking and aid is None and not result.stated
                 and (intent == "informer" or (intent == "eligibilite" and self._firm_question(tracker, base)))):
             # « 17 x 23 ? » looked like an answer, « passez-moi un conseiller » like a check: answer them as
@@ -175,11 +178,24 @@ class ValidateEligibiliteForm(FormValidationAction):
             return [*events, ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
         for reply in result.replies:
             _say(dispatcher, reply)
-        started = [SlotSet(TOPIC_SLOT, topic(None, result.state.target, text))] if (
+        started = [SlotSet(TOPIC_SLOT, topic(None, result.state.target, check_topic(
+            result.state.target, current_registry().buttons)))] if (
             result.state.target in TARGETS and result.state.target != state.target) else []  # read questions asked in it
         return [*started, SlotSet(SITUATION_SLOT, result.situation.as_dict()), SlotSet(AID_SLOT, result.state.target),
                 SlotSet(CHECK_SLOT, result.state.as_dict()),
                 SlotSet(REQUESTED_SLOT, None if result.complete else QUESTION)]
+
+    @staticmethod
+    async def _answer_then_ask_again(dispatcher, tracker: Tracker, situation: Situation, state: CheckState, base,
+                                     rules, reader) -> List[EventType]:
+        """« qui a droit à Visale ? » during the Visale check: the FAQ answers it, then the pending question."""
+        events = await answer_as_question(dispatcher, tracker)
+        again = check_turn("", None, None, None, situation, state, base, rules, reader, _derive,
+                           staff=staff_channel(tracker), back_from_digression=True, today=dt.date.today())
+        for reply in again.replies:
+            _say(dispatcher, reply)
+        return [*events, SlotSet(CHECK_SLOT, again.state.as_dict()),
+                SlotSet(REQUESTED_SLOT, None if again.complete else QUESTION)]
 
     @staticmethod
     def _firm_question(tracker: Tracker, base) -> bool:

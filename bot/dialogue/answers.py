@@ -38,6 +38,17 @@ def is_unknown(text: str) -> bool:
     return bool(UNKNOWN_ANSWER.search(folded) or UNKNOWN_ANYWHERE.search(folded))
 
 
+# « c'est gratuit ? », « combien de temps ça dure », « qui a droit à Visale ? »: asked as a question.
+QUESTION_FORM = re.compile(r"\?\s*$|^\W*(?:et |mais |au fait |sinon |avant ca,? |question ?:? )*(?:comment|combien|quel|quelle|"
+                           r"quels|quelles|pourquoi|pk|qui|ou|quand|est-ce|est ce|c'est quoi|c quoi|c'est combien|c combien|qu'est|faut-il|"
+                           r"faut il|peut-on|peut on|y a-t-il|a quoi|pouvez-vous|pouvez vous|tu peux|vous pouvez)(?![\w'])")
+
+
+def is_a_question(text: str) -> bool:
+    """A message asked as a question: a question mark at the end, or an interrogative word first."""
+    return bool(QUESTION_FORM.search(plain(text or "").strip()))
+
+
 YES_NO_TITLE = {True: re.compile(r"(?<![\w])oui(?![\w])"), False: re.compile(r"(?<![\w])non(?![\w])")}
 
 

@@ -56,7 +56,7 @@ def check_turn(text: str, intent: Optional[str], button: Optional[Tuple[str, Any
         aid = _aid_of_payload(option_chosen(text, state.options))  # « 1 », « le premier », « visale »…
     if not back_from_digression:
         turn = understand(text, intent, button, state, situation, reader, rules.facts, derive, staff=staff,
-                          today=today or dt.date.today())
+                          today=today or dt.date.today(), aid_named=aid)
         if turn is None:
             out.not_about_the_check = True
             return out

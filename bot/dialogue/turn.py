@@ -19,7 +19,8 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, List, Optional, Sequence, Tuple
 
-from bot.dialogue.answers import answer_to, is_unknown, option_chosen
+from bot.dialogue.answers import answer_to, is_a_question, is_unknown, option_chosen
+from bot.eligibility.aids import asks_for_self
 from bot.eligibility.replies import CONFIRM_FACT
 from bot.nlu.quantities import extract
 from bot.situation.model import ANSWERED, CONFIRMED, CORRECTED, Situation, from_reading
@@ -111,8 +112,9 @@ def _said_of_the_partner_asked(text, asking, before: Situation, situation: Situa
 
 def understand(text: str, intent: Optional[str], button: Optional[Tuple[str, Any]], state: CheckState,
                situation: Situation, reader, catalogue, derive, staff: bool = False,
-               today: Optional[dt.date] = None) -> Optional[Turn]:
-    """The meaning of a message in a check; None when it is not about the check at all (another topic)."""
+               today: Optional[dt.date] = None, aid_named: Optional[str] = None) -> Optional[Turn]:
+    """The meaning of a message in a check; None when it is not about the check at all (another topic).
+    `aid_named`: the aid the message names (another one than the check's starts that check instead)."""
     text = text or ""
     asking = catalogue[state.asking] if state.asking in catalogue else None
     bare_number = asking is not None and asking.type in ("int", "float") and re.fullmatch(r"\s*\d+(?:[.,]\d+)?\s*", text)
@@ -170,8 +172,10 @@ def understand(text: str, intent: Optional[str], button: Optional[Tuple[str, Any
     elif asking is not None:
         turn.answered = asking.name
         turn.situation = derive(turn.situation.confirmed(asking.name))
-    if turn.kind == "nothing" and intent in OTHER_TOPIC_INTENTS and len(text.split()) > SHORT_ANSWER_WORDS - 3:
-        return None
+    if turn.kind == "nothing" and len(text.split()) > SHORT_ANSWER_WORDS - 3 and (
+            intent in OTHER_TOPIC_INTENTS or (state.asking and aid_named in (None, state.target)
+                                              and is_a_question(text) and not asks_for_self(text))):
+        return None  # a question of its own (« qui a droit à Visale ? »), whatever the classifier made of it
     if turn.kind == "nothing" and asking is not None:
         if state.tries >= MAX_TRIES:  # a way out: after a few refused answers the fact stays unknown
             turn.situation = derive(turn.situation.with_fact(asking.name, UNKNOWN, ANSWERED))

@@ -21,16 +21,27 @@ SCREENING_PATTERN = re.compile(
 FOR_SELF_PATTERN = re.compile(
     r"\b(?:je|j'|on|il|elle|la personne) ?(?:peux|peut|pourrais|pourrait|pourrai) (?:en |y |l')?"
     r"(?:beneficier|avoir|obtenir|pretendre|demander|utiliser|y avoir droit)\b|"
-    r"\b(?:j'y ai|j'ai|ai-je|a-t-(?:il|elle)|on a|il a|elle a|y a-t-il) droit|(?:suis-je|je suis|je serais|est-(?:il|elle)) "
-    r"eligible|c(?:'est)? (?:pour|pr) (?:moi|nous|lui|elle)\b|(?:ca|c) (?:marche|passe|peut marcher) (?:pour|pr)\b|"
+    r"\b(?:j'y ai|j'ai|ai-je|a-t-(?:il|elle)|on a|il a|elle a|y a-t-il) (?:droit|acces)|(?:suis-je|je suis|je serais|est-(?:il|elle)) "
+    r"eligible|\b(?:mon|ma|son|sa|leur|notre) eligibilite|c(?:'est)? (?:pour|pr) (?:moi|nous|lui|elle)\b|(?:ca|c) (?:marche|passe|peut marcher) (?:pour|pr)\b(?! (?:un|une|des|les|tout|toute|tous|toutes|quel\w*)\b)|"
     r"(?:m'|lui |nous )est (?:ouvert|ouverte|accessible)|ok pour moi|"
     r"(?:peut|pourrait)[- ](?:il|elle)? ?(?:m'|l'|nous |la |le |me )?(?:aider|intervenir|accompagner)\b|"
     r"(?:vous )?(?:pouvez|pourriez)[- ](?:vous )?(?:m'|nous |l')aider\b|aidez[- ](?:moi|nous)\b")
 
 
+# « verif visale stp », « je veux tester si j'ai droit », « tu peux checker pour alin ? »: a check asked for; « comment
+# vérifier si mon employeur cotise ? » or « je dois vérifier quoi ? » ask how, not for a check.
+CHECK_REQUEST = re.compile(
+    r"(?:^\W*|(?<![\w'])(?:veux|voudrais|voudrait|aimerais|souhaite|souhaiterais|peux|pouvez|pourriez|pourrais|on|besoin de|merci de|"
+    r"stp|svp|pour)\W+(?:[\w']+\W+){0,2}?)(?:verifier|verif|verifie|verifiez|checker|check|tester|teste|testez|simuler|"
+    r"simule|faire (?:le|un) (?:test|verif\w*))(?![\w'])")
+HOW_TO_CHECK = re.compile(r"(?<![\w'])(?:comment|quoi|qu'est|que dois|que faut|qu'il faut)(?![\w'])")
+
+
 def asks_for_self(text: str) -> bool:
-    """True when the message asks whether the person (or the person described) can have an aid."""
-    return bool(FOR_SELF_PATTERN.search(fold(text or "").replace("’", "'")))
+    """True when the message asks whether the person (or the person described) can have an aid, or asks
+    for the check itself."""
+    folded = fold(text or "").replace("’", "'")
+    return bool(FOR_SELF_PATTERN.search(folded)) or bool(CHECK_REQUEST.search(folded) and not HOW_TO_CHECK.search(folded))
 
 
 def detect_aid(text: str, registry: Optional[Registry] = None) -> Optional[str]:

@@ -29,10 +29,14 @@ def previous_question(slot_value) -> Optional[str]:
     return question if isinstance(question, str) and question.strip() else None
 
 
-def check_topic(aid) -> Optional[str]:
-    """The context of a message sent during an eligibility check (slot `aide`) when no answer has been given
-    yet: the aid's name (« ça coûte combien ? » while Visale is being checked is about Visale)."""
-    return aid.replace("_", " ") if isinstance(aid, str) and aid.strip() and aid != "toutes" else None
+def check_topic(aid, labels: Optional[Dict[str, str]] = None) -> Optional[str]:
+    """The context of a message sent during an eligibility check (slot `aide`): the aid's label from
+    `labels` (aid → its menu button, « Garantie Visale »), else its id in words. « ça coûte combien ? »
+    while Visale is being checked is about Visale; the message that started the check (« je voudrais
+    vérifier si j'y ai droit ») says nothing of what the aid is, so it is not the context."""
+    if not isinstance(aid, str) or not aid.strip() or aid == "toutes":
+        return None
+    return (labels or {}).get(aid) or aid.replace("_", " ")
 
 
 def with_context(previous: str, text: str) -> str:

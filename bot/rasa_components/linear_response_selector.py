@@ -35,6 +35,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.knowledge.registry import current_registry
 from bot.nlu import context
 from bot.nlu.training_data import ANSWER_KEY
 from bot.nlu.selector import LinearSelector
@@ -95,7 +96,10 @@ class LinearResponseSelector(GraphComponent):
         topic = tracker.get_slot(context.TOPIC_SLOT) if tracker is not None else None
         previous = context.previous_question(topic)
         if previous is None and tracker is not None:
-            previous = context.check_topic(tracker.get_slot("aide"))
+            previous = context.check_topic(tracker.get_slot("aide"), current_registry().buttons)
+        answered = context.answered_entry(topic)
+        if previous and answered is None:  # a check's aid: the entry its name alone points to is what it says
+            answered = self._selector.rank(previous, 1)[0][0].split("/", 1)[-1]
         length = int(self._config["ranking_length"])
         for message in messages:
             text = message.get(TEXT) or ""
@@ -103,7 +107,7 @@ class LinearResponseSelector(GraphComponent):
             if previous and not text.startswith("/"):
                 alone = ranked
                 ranked = context.combine(alone, self._selector.rank(context.with_context(previous, text), length),
-                                         length, len(self._selector.labels), context.answered_entry(topic))
+                                         length, len(self._selector.labels), answered)
                 changed = ranked[0][0] != alone[0][0]
                 message.set(context.CONTEXT_KEY, context.context_of(topic, changed), add_to_output=True)
                 self._follow_intent(message, ranked[0])

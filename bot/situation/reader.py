@@ -291,7 +291,7 @@ AGENT_SELF = re.compile(r"\s*(?:suis |travaille |bosse |m'occupe |fais partie )?
                         r"service social|agent d'accueil|charge|depuis \d+ ans au)")
 # A clause about rules or about someone in general (« faut-il être en CDI pour avoir Visale ? ») states no fact.
 IF_CLAUSE = re.compile(r"(?<![\w'])(?:si|s'il|au cas ou|en cas d')\s+(?:[\w']+\s+){0,3}[\w']*$")
-HYPOTHETICAL = re.compile(r"(?<![\w'])(?:faut[\s-]il|faut il|il faut (?:etre|avoir)|(?:dois|doit|devons|doivent)[\s-](?:je |on |il |elle )?(?:etre|avoir)|si (?:(?:je|on|il|elle|la personne)\s+|j')"
+HYPOTHETICAL = re.compile(r"(?<![\w'])(?:faut[\s-]il|faut il|(?:il )?faut (?:obligatoirement |forcement |absolument |deja )?(?:etre|avoir|un|une|des)|(?:est[\s-]il|c'est) (?:obligatoire|necessaire|indispensable)|(?:dois|doit|devons|doivent)[\s-](?:je |on |il |elle )?(?:etre|avoir)|si (?:(?:je|on|il|elle|la personne)\s+|j')"
                           r"(?:suis|est|etait|avait|ai|a|gagne|travaille)|est[\s-]ce qu'(?:un|une|il faut)|"
                           r"(?:un|une) (?:salarie|salariee|personne|etudiant|etudiante|alternant|alternante) (?:peut|doit|a)|"
                           r"les (?:salaries|etudiants|alternants|fonctionnaires|cdd|cdi) (?:peuvent|ont|doivent)|"

@@ -5,8 +5,10 @@ As in Rasa's financial-demo, each test compares the whole list of events the act
 
 import actions.eligibility_actions as eligibility_actions
 from actions.eligibility_actions import ActionEligibilityVerdict, ValidateEligibiliteForm
+from bot.answering.render import render_entry
 from bot.dialogue import feedback
 from bot.dialogue.turn import CheckState
+from bot.eligibility.replies import fact_question
 from bot.rules import fact, load_rules
 from tests.actions.conftest import load_tracker, said
 
@@ -90,3 +92,20 @@ async def test_a_bare_why_outside_a_check_says_nothing_was_asked(dispatcher):
     events = await ActionExplainQuestion().run(dispatcher, Tracker.from_dict(state), {})
     assert events == [] and [m["text"] for m in dispatcher.messages] == [
         eligibility_actions.knowledge_store().current().dialogue.eligibilite.nothing_asked]
+
+
+async def test_a_question_of_its_own_during_a_check_is_answered_then_the_question_is_asked_again(dispatcher):
+    """« qui a droit à Visale ? » while Visale's check asks whether the lease is signed: the classifier said
+    `eligibilite` (no digression rule answers that intent), so the form answers it, then asks again."""
+    store = eligibility_actions.knowledge_store()
+    tracker = load_tracker("form_question_of_its_own")
+    events = await ValidateEligibiliteForm().run(dispatcher, tracker, DOMAIN)
+    rules, messages = load_rules(), store.current().dialogue.eligibilite
+    question = fact_question(rules.facts["bail_signe"], messages, rules)
+    state = CheckState("visale", "bail_signe", False, "bail_signe", [(b["title"], b["payload"]) for b in question.buttons],
+                       2, 1)
+    assert events == [slot("sujet", {"entree": "visale_eligibilite", "aide": "visale",
+                                     "question": tracker.latest_message["text"]}),
+                      slot("verification", state.as_dict()), slot("requested_slot", "question")]
+    answer = render_entry(store.current().entries["visale_eligibilite"], store.current(), "tous")
+    assert said(dispatcher) == [(answer.text, answer.buttons), (question.text, question.buttons)]

@@ -93,6 +93,28 @@ def test_a_question_on_another_topic_is_not_an_answer():
     assert turn("c'est quoi le dépôt de garantie exactement ?", asking="age", intent="faq") is None
 
 
+@pytest.mark.parametrize("text, asking, intent", [
+    ("Avant ça, pouvez-vous me rappeler qui a droit à Visale ?", "bail_signe", "eligibilite"),
+    ("faut un nud obligatoirement ?", "situation_pro", "eligibilite"),
+    ("c'est combien le plafond de loyer", "age", "informer"),
+    ("et si le propriétaire refuse, on fait comment ?", "bail_signe", "eligibilite"),
+])
+def test_a_question_of_its_own_is_not_an_answer_whatever_the_intent(text, asking, intent):
+    assert turn(text, asking=asking, intent=intent) is None
+
+
+@pytest.mark.parametrize("text, asking, aid_named", [
+    ("et j'y ai droit moi ?", "bail_signe", None),            # about the check itself
+    ("visale ça marche pour moi ?", "bail_signe", "visale"),
+    ("et loca-pass, quelles conditions ?", "age", "loca_pass"),  # another aid named: that check starts
+])
+def test_a_question_about_the_check_or_another_check_stays_with_the_check(text, asking, aid_named):
+    state = CheckState(target="visale", asking=asking)
+    result = understand(text, "eligibilite", None, state, Situation(), READER, RULES.facts, derived, today=TODAY,
+                        aid_named=aid_named)
+    assert result is not None and result.kind in ("nothing", "invalid") and result.stated == []
+
+
 def test_a_weak_reading_is_not_used_before_it_is_confirmed():
     weak = Situation().with_fact("revenu_mensuel_net", 1800, confidence=0.6)
     assert weak.rule_facts() == {} and weak.to_confirm() == ["revenu_mensuel_net"]

@@ -6,7 +6,7 @@ from bot.dialogue.answers import option_chosen, payload_parts
 from bot.evaluation.followups import FollowUp, LastTurn, judge, read_followups, summary
 from bot.eligibility.aids import SCREENING
 from bot.knowledge import load_knowledge
-from bot.nlu.context import combine, context_of, previous_question, topic
+from bot.nlu.context import check_topic, combine, context_of, previous_question, topic
 from bot.rules import AIDS
 
 KNOWLEDGE = load_knowledge("knowledge")
@@ -45,6 +45,12 @@ def test_context_ranking_still_answers_the_same_entry_when_the_message_alone_ask
     in_context = [("faq/visale_eligibilite", 0.95)]
     ranked = combine(alone, in_context, 10, labels=58, answered="visale_eligibilite")
     assert ranked[0][0] == "faq/visale_eligibilite" and ranked[0][1] > 0.5
+
+
+def test_the_context_of_a_check_is_the_aid_label_not_the_message_that_started_it():
+    labels = {"visale": "Garantie Visale", "mobili_jeune": "Mobili-Jeune"}
+    assert [check_topic(aid, labels) for aid in ("visale", "mobili_jeune", "loca_pass", SCREENING, None, "")] == [
+        "Garantie Visale", "Mobili-Jeune", "loca pass", None, None, None]
 
 
 def test_topic_slot_round_trip():
