@@ -1,13 +1,14 @@
 """The previous answer's topic, used to read a short follow-up (« c'est remboursable ? » after Loca-Pass).
 
 The answer action keeps the topic of its last answer in the `sujet` slot (entry, aid, and the question it
-answered). At the next message the answer selector ranks the message twice — alone, and after that
-question — and averages the two rankings: a self-contained question keeps its own answer (its ranking
-is confident on both readings), an elliptical one borrows the topic it leans on. The parse then says
-whether the context changed the answer (`CONTEXT_KEY`), so that the answer names the topic it took.
+answered); a check keeps its aid there. At the next message the answer selector ranks the message twice —
+alone, and after the topic (the aid's label, or the question answered when the answer was about no aid) —
+and combines the two rankings: a self-contained question keeps its own answer (its ranking is confident
+on both readings), an elliptical one borrows the topic it leans on. The parse then says whether the
+context changed the answer (`CONTEXT_KEY`), so that the answer names the topic it took.
 """
 
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Collection, Dict, List, Optional, Sequence, Tuple
 
 TOPIC_SLOT = "sujet"
 CONTEXT_KEY = "contexte"  # in the parse: {"entree": previous entry, "aide": its aid, "change": bool}
@@ -27,6 +28,15 @@ def previous_question(slot_value) -> Optional[str]:
         return None
     question = slot_value.get(QUESTION)
     return question if isinstance(question, str) and question.strip() else None
+
+
+def topic_context(slot_value, labels: Optional[Dict[str, str]] = None) -> Optional[str]:
+    """What a follow-up is read after: the aid's label when the last answer was about an aid (« Garantie
+    Visale »: its question's own words, « c'est quoi exactement », would pull back to the same answer),
+    else the question it answered."""
+    if isinstance(slot_value, dict) and slot_value.get(ENTRY) and slot_value.get(AID):
+        return check_topic(slot_value[AID], labels)
+    return previous_question(slot_value)
 
 
 def check_topic(aid, labels: Optional[Dict[str, str]] = None) -> Optional[str]:
@@ -56,16 +66,20 @@ ANSWERED_SHARE = 0.6
 
 
 def combine(alone: Sequence[Tuple[str, float]], in_context: Sequence[Tuple[str, float]], length: int,
-            labels: int, answered: Optional[str] = None) -> Ranking:
+            labels: int, answered: Optional[str] = None, catch_all: Collection[str] = ()) -> Ranking:
     """The two rankings averaged (a label missing from one counts 0 there) and sharpened, best first; the
     probability left outside the rankings is spread evenly over the other labels of the `labels` known.
-    `answered`: the entry id the previous answer gave (its score after the previous question is lowered)."""
+    `answered`: the entry id the previous answer gave (its score after the previous question is lowered).
+    `catch_all`: entry ids of the general « out of scope » answer, which keep the lower of their two scores:
+    « c'est gratuit ? » alone looks like nothing in particular, after an answer on Visale it is about Visale."""
     scores: Dict[str, float] = {}
     for ranking, reading in ((alone, "alone"), (in_context, "context")):
         for label, confidence in ranking:
             if reading == "context" and answered and label.split("/", 1)[-1] == answered:
                 confidence *= ANSWERED_SHARE
             scores[label] = scores.get(label, 0.0) + confidence / 2
+    for label in [label for label in scores if label.split("/", 1)[-1] in catch_all]:  # out of scope in context too
+        scores[label] = min(dict(alone).get(label, 0.0), dict(in_context).get(label, 0.0))
     others = max(1, labels - len(scores))
     rest = others * (max(0.0, 1.0 - sum(scores.values())) / others) ** SHARPENING
     sharpened = {label: score ** SHARPENING for label, score in scores.items()}

@@ -35,6 +35,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.knowledge.catch_all import catch_all_entries
 from bot.knowledge.registry import current_registry
 from bot.nlu import context
 from bot.nlu.training_data import ANSWER_KEY
@@ -94,9 +95,10 @@ class LinearResponseSelector(GraphComponent):
         if self._selector is None:
             return messages
         topic = tracker.get_slot(context.TOPIC_SLOT) if tracker is not None else None
-        previous = context.previous_question(topic)
+        labels = current_registry().buttons
+        previous = context.topic_context(topic, labels)
         if previous is None and tracker is not None:
-            previous = context.check_topic(tracker.get_slot("aide"), current_registry().buttons)
+            previous = context.check_topic(tracker.get_slot("aide"), labels)
         answered = context.answered_entry(topic)
         if previous and answered is None:  # a check's aid: the entry its name alone points to is what it says
             answered = self._selector.rank(previous, 1)[0][0].split("/", 1)[-1]
@@ -107,7 +109,7 @@ class LinearResponseSelector(GraphComponent):
             if previous and not text.startswith("/"):
                 alone = ranked
                 ranked = context.combine(alone, self._selector.rank(context.with_context(previous, text), length),
-                                         length, len(self._selector.labels), answered)
+                                         length, len(self._selector.labels), answered, catch_all_entries())
                 changed = ranked[0][0] != alone[0][0]
                 message.set(context.CONTEXT_KEY, context.context_of(topic, changed), add_to_output=True)
                 self._follow_intent(message, ranked[0])

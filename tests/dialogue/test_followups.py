@@ -6,7 +6,8 @@ from bot.dialogue.answers import option_chosen, payload_parts
 from bot.evaluation.followups import FollowUp, LastTurn, judge, read_followups, summary
 from bot.eligibility.aids import SCREENING
 from bot.knowledge import load_knowledge
-from bot.nlu.context import check_topic, combine, context_of, previous_question, topic
+from bot.knowledge.catch_all import catch_all_entries
+from bot.nlu.context import check_topic, combine, context_of, previous_question, topic, topic_context
 from bot.rules import AIDS
 
 KNOWLEDGE = load_knowledge("knowledge")
@@ -45,6 +46,40 @@ def test_context_ranking_still_answers_the_same_entry_when_the_message_alone_ask
     in_context = [("faq/visale_eligibilite", 0.95)]
     ranked = combine(alone, in_context, 10, labels=58, answered="visale_eligibilite")
     assert ranked[0][0] == "faq/visale_eligibilite" and ranked[0][1] > 0.5
+
+
+def test_the_general_out_of_scope_answer_keeps_its_lower_score_after_an_answer():
+    # « c'est gratuit ? » after Visale: alone it looks like nothing in particular (the catch-all entry)
+    alone = [("hors_sujet/hs_general", 0.76), ("faq/visale_presentation", 0.04)]
+    in_context = [("faq/visale_presentation", 0.76), ("hors_sujet/hs_general", 0.04)]
+    assert combine(alone, in_context, 10, labels=58, answered="visale_presentation")[0][0] == "hors_sujet/hs_general"
+    ranked = combine(alone, in_context, 10, labels=58, answered="visale_presentation", catch_all={"hs_general"})
+    assert [label for label, _ in ranked] == ["faq/visale_presentation", "hors_sujet/hs_general"]
+    # out of scope in context too (« et la météo demain ? »): still out of scope
+    weather = [("hors_sujet/hs_general", 0.8), ("faq/visale_presentation", 0.05)]
+    ranked = combine(weather, [("hors_sujet/hs_general", 0.6), ("faq/visale_presentation", 0.3)], 10, labels=58,
+                     answered="visale_presentation", catch_all={"hs_general"})
+    assert ranked[0][0] == "hors_sujet/hs_general"
+
+
+def test_the_catch_all_entries_are_read_from_knowledge_and_follow_an_edit(tmp_path):
+    assert catch_all_entries() == frozenset({"hs_general"})
+    faq = tmp_path / "faq"
+    faq.mkdir()
+    (faq / "a.yml").write_text("entries:\n  - id: autres\n    counted_as: sans_reponse\n  - id: b\n", encoding="utf-8")
+    assert catch_all_entries(tmp_path) == frozenset({"autres"})
+    (faq / "a.yml").write_text("entries:\n  - id: autres\n  - id: b\n    counted_as: sans_reponse\n", encoding="utf-8")
+    assert catch_all_entries(tmp_path) == frozenset({"b"})
+    (faq / "a.yml").write_text("entries: [oops", encoding="utf-8")
+    assert catch_all_entries(tmp_path) == frozenset()
+
+
+def test_a_follow_up_is_read_after_the_aid_label_or_the_question_answered():
+    labels = {"visale": "Garantie Visale"}
+    assert topic_context(topic("visale_presentation", "visale", "c'est quoi exactement visale"), labels) == \
+        "Garantie Visale"
+    assert topic_context(topic("contact_mel", None, "contact pour lille ?"), labels) == "contact pour lille ?"
+    assert topic_context(None, labels) is None
 
 
 def test_the_context_of_a_check_is_the_aid_label_not_the_message_that_started_it():
