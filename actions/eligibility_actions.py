@@ -23,6 +23,7 @@ from bot.answering.render import sms_of
 from bot.answering.routing import as_question, firm_faq_question, firm_follow_up
 from bot.dialogue.conversation import (SCREENING, TARGETS, check_turn, model_alarm_is_an_answer, restart_is_an_answer,
                                        verdict_replies)
+from bot.dialogue.answers import elliptical_question
 from bot.dialogue.turn import OTHER_TOPIC_INTENTS, CheckState, button_answer
 from bot.eligibility.aids import asks_for_self, detect_aid
 from bot.eligibility.replies import AID_ENTITY, ANSWER_ENTITY, why_reply
@@ -160,7 +161,8 @@ class ValidateEligibiliteForm(FormValidationAction):
                     return [*events, ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
             elif intent == "eligibilite" and asks_for_self(text):
                 aid = topic_aid(tracker)  # « je peux vérifier si j'y ai droit ? » after an answer on Visale
-            elif firm_follow_up(message, base.thresholds, base.intents_by_entry()):
+            elif firm_follow_up(message, base.thresholds, base.intents_by_entry()) or (
+                    topic_aid(tracker) and elliptical_question(text)):
                 events = await self._answer_as_question(dispatcher, tracker)  # « et pour un apprenti ? »
                 return [*events, ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
         reader = current_reader(default_knowledge_dir())

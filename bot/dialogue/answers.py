@@ -49,6 +49,19 @@ def is_a_question(text: str) -> bool:
     return bool(QUESTION_FORM.search(plain(text or "").strip()))
 
 
+ELLIPSIS_START = re.compile(r"^\W*(?:et|mais|sinon|ou bien|ou alors|du coup)(?![\w'])")
+ELLIPSIS_WORDS = 7
+
+
+def elliptical_question(text: str) -> bool:
+    """« Et pour une personne en CDD ? », « et un retraité ? »: a short question leaning on the previous answer
+    (to be read in its context), not a request for a check (« et j'y ai droit ? »)."""
+    from bot.eligibility.aids import asks_for_self  # the aids' words; the registry is read on first use
+    folded = plain(text or "").strip()
+    return (is_a_question(folded) and len(folded.split()) <= ELLIPSIS_WORDS and bool(ELLIPSIS_START.search(folded))
+            and not asks_for_self(folded))
+
+
 YES_NO_TITLE = {True: re.compile(r"(?<![\w])oui(?![\w])"), False: re.compile(r"(?<![\w])non(?![\w])")}
 
 

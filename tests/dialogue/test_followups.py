@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.dialogue.answers import option_chosen, payload_parts
+from bot.dialogue.answers import elliptical_question, option_chosen, payload_parts
 from bot.evaluation.followups import FollowUp, LastTurn, judge, read_followups, summary
 from bot.eligibility.aids import SCREENING
 from bot.knowledge import load_knowledge
@@ -134,3 +134,16 @@ def test_the_sets_are_well_formed():
     for name in ("tests/nlu/followups_dev.yml", "tests/nlu/followups.yml"):
         conversations = read_followups(name, list(KNOWLEDGE.entries), list(AIDS) + [SCREENING])
         assert len(conversations) >= 70
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Et pour une personne en CDD ?", True),
+    ("et un retraité ?", True),
+    ("mais pour un apprenti ?", True),
+    ("et j'y ai droit ?", False),                       # a request for the check
+    ("et je peux l'avoir ?", False),
+    ("je suis en cdd, 31 ans, c possible ?", False),    # a situation, not leaning on the answer
+    ("et si je gagne plus que le smic mais que mon conjoint est au chomage ?", False),  # too long to lean on it
+])
+def test_an_elliptical_question_leans_on_the_previous_answer(text, expected):
+    assert elliptical_question(text) is expected
