@@ -6,6 +6,7 @@ the message is kept as typed. Longer variants win over shorter ones ("al in" bef
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Dict, Iterable, List, Tuple
 
 _WORD_CHARS = r"\w'’-"
@@ -18,14 +19,16 @@ def strip_accents(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    lowered = (strip_accents(char) or char).lower()
+    return lowered if len(lowered) == 1 else char
+
+
 def fold(text: str) -> str:
     """Lower-case, accent-free copy of `text` with exactly the same length (the project's one way of
-    comparing words whatever their case and accents)."""
-    out = []
-    for char in text:
-        lowered = (strip_accents(char) or char).lower()
-        out.append(lowered if len(lowered) == 1 else char)
-    return "".join(out)
+    comparing words whatever their case and accents). Each character is folded once per process."""
+    return "".join(map(_fold_char, text))
 
 
 class TextNormalizer:

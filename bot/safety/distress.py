@@ -78,8 +78,16 @@ def cue_patterns(cue: str) -> List[re.Pattern]:
     return [_phrase_pattern(part) for part in (p.strip() for p in cue.split("+")) if part]
 
 
-def _matches(patterns: Sequence[re.Pattern], folded: str) -> bool:
-    return bool(patterns) and all(pattern.search(folded) for pattern in patterns)
+def cue_words(cue: str) -> Tuple[str, ...]:
+    """The literal words of a cue's patterns: each one is in any text the cue matches (a quick test
+    that rules most cues out before their patterns are tried)."""
+    return tuple(word for part in cue.split("+") for word in re.findall(r"<annee>|[\w']+|\*", _plain(part.strip()))
+                 if word not in WILDCARDS)
+
+
+def _matches(patterns: Sequence[re.Pattern], folded: str, words: Sequence[str] = ()) -> bool:
+    return (bool(patterns) and all(word in folded for word in words)
+            and all(pattern.search(folded) for pattern in patterns))
 
 
 class Framing:
@@ -131,13 +139,13 @@ class DistressDetector:
                  framing: Optional[Framing] = None):
         not_if_by_situation = not_if_by_situation or {}
         self.framing = framing or Framing()
-        self._rules: List[Tuple[str, str, List[re.Pattern]]] = []
+        self._rules: List[Tuple[str, str, List[re.Pattern], Tuple[str, ...]]] = []
         self._exceptions: Dict[str, List[List[re.Pattern]]] = {}
         for situation, cues in cues_by_situation.items():
             for cue in cues:
                 patterns = cue_patterns(cue)
                 if patterns:
-                    self._rules.append((situation, cue, patterns))
+                    self._rules.append((situation, cue, patterns, cue_words(cue)))
             self._exceptions[situation] = [p for p in map(cue_patterns, not_if_by_situation.get(situation, ())) if p]
 
     @classmethod
@@ -149,8 +157,8 @@ class DistressDetector:
     def cue(self, text: str) -> Optional[DistressMatch]:
         """The first cue found (not cancelled by its situation's `not_if`), framing not applied."""
         folded = _plain(text)
-        for situation, cue, patterns in self._rules:
-            if _matches(patterns, folded) and not any(_matches(e, folded) for e in self._exceptions[situation]):
+        for situation, cue, patterns, words in self._rules:
+            if _matches(patterns, folded, words) and not any(_matches(e, folded) for e in self._exceptions[situation]):
                 return DistressMatch(situation, cue)
         return None
 

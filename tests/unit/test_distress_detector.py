@@ -183,3 +183,18 @@ def test_project_cues_for_a_danger_now(text, situation):
 ])
 def test_project_cues_rule_out_ordinary_words(text):
     assert DistressDetector.from_file(BASE.distress).detect(text) is None
+
+
+def test_the_quick_word_test_never_rules_out_a_cue_that_matches():
+    """`cue_words` is only a shortcut: with it and without it, every project cue matches the same texts
+    (its own wording, with an adverb inside, a year and a word for the wildcards)."""
+    from bot.nlu.normalize import fold
+    from bot.safety.distress import _matches, cue_patterns, cue_words
+    cues = [cue for situation in BASE.distress.situations for cue in (*situation.cues, *situation.not_if)]
+    assert len(cues) > 100
+    for cue in cues:
+        patterns, words = cue_patterns(cue), cue_words(cue)
+        for text in (cue.replace(" + ", " puis "), cue.replace(" ", " vraiment ", 1).replace(" + ", " et ")):
+            text = fold(text.replace("*", "truc").replace("<annee>", "2021")).replace("’", "'")
+            assert _matches(patterns, text, words) == _matches(patterns, text), (cue, text)
+        assert _matches(patterns, "rien a voir", words) == _matches(patterns, "rien a voir")

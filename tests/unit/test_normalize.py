@@ -42,3 +42,25 @@ def test_project_lexicon_never_maps_numbers_or_common_words():
 
 def test_word_after_an_elided_article_is_normalised():
     assert N.normalize("l'alin et d'vizale") == "l'AL'in et d'Visale"
+
+
+def _fold_reference(text):
+    """fold() as first written: each character folded on its own, every time."""
+    from bot.nlu.normalize import strip_accents
+    out = []
+    for char in text:
+        lowered = (strip_accents(char) or char).lower()
+        out.append(lowered if len(lowered) == 1 else char)
+    return "".join(out)
+
+
+def test_fold_with_its_cache_is_the_per_character_definition():
+    every_char = "".join(chr(code) for code in range(0x20, 0x3000) if not 0xD800 <= code <= 0xDFFF)
+    assert fold(every_char) == _fold_reference(every_char)
+    assert fold(every_char) == _fold_reference(every_char)  # second time from the cache
+    assert fold("İstanbul ŒUVRE ß ﬁ Æ") == _fold_reference("İstanbul ŒUVRE ß ﬁ Æ")
+
+
+@given(st.text(max_size=80))
+def test_fold_is_the_per_character_definition_on_any_text(text):
+    assert fold(text) == _fold_reference(text)
