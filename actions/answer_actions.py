@@ -15,6 +15,7 @@ from bot.answering.answer_choice import CHOICE_ENTITY, decide
 from bot.answering.render import render_choice, topic_of
 from bot.answering.render import sms_of
 from bot.dialogue.answers import option_chosen, payload_parts
+from bot.dialogue.conversation import AID_PAYLOAD
 from bot.knowledge import KnowledgeErrors
 from bot.nlu import context
 
@@ -83,7 +84,10 @@ async def answer(dispatcher: CollectingDispatcher, tracker: Tracker, parse: Dict
     audience = audience_for_channel(tracker.get_latest_input_channel() or "")
     used = parse.get(context.CONTEXT_KEY) or {}
     reply = render_choice(decision, base, audience, in_context=bool(used.get("change")))
-    dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None,
+    buttons = reply.buttons
+    if (tracker.active_loop or {}).get("name") == FORM:  # a check is running: no button to start one
+        buttons = [b for b in buttons if not str(b.get("payload") or "").startswith(AID_PAYLOAD)]
+    dispatcher.utter_message(text=reply.text, buttons=buttons or None,
                              **sms_of(reply))
     logger.info("decision=%s entries=%s confidence=%.3f context=%s", decision.kind, decision.entry_ids,
                 decision.confidence, bool(used.get("change")))
