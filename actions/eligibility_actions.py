@@ -17,6 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import recording
 from actions.answer_actions import answer, answer_typed_choice, typed_choice
+from bot.answering.answer_choice import CHOICE_ENTITY
 from actions.knowledge_store import knowledge_store
 from bot.answering.audience import PROFESSIONALS, audience_for_channel
 from bot.answering.render import sms_of
@@ -28,7 +29,7 @@ from bot.dialogue.turn import OTHER_TOPIC_INTENTS, CheckState, button_answer
 from bot.eligibility.aids import asks_for_self, detect_aid
 from bot.eligibility.replies import AID_ENTITY, ANSWER_ENTITY, why_reply
 from bot.knowledge.registry import current_registry
-from bot.nlu.context import TOPIC_SLOT, check_topic, topic
+from bot.nlu.context import TOPIC_SLOT, answered_entry, check_topic, topic
 from bot.nlu.normalize import fold
 from bot.rules import UnknownFact, load_rules
 from bot.rules.ruleset import default_knowledge_dir
@@ -222,6 +223,9 @@ WHY_THE_QUESTION = re.compile(r"^\W*(?:pourquoi|pk|pq|pourquoi donc|mais pourquo
                               r"(?:ca|cela|ceci|cette question|savoir|ca m'|le savoir)?\W*(?:\w+ )?\W*$")
 
 
+BARE_WHY = re.compile(r"^\W*(?:mais |et )?(?:pourquoi|pk|pq)(?: donc| ca| cela| ca\W+alors)?\W*$")
+
+
 class ActionEligibilityVerdict(Action):
     """The indicative verdict of one aid, or the screening's summary of every aid."""
 
@@ -258,6 +262,11 @@ class ActionExplainQuestion(Action):
         messages = base.dialogue.eligibilite
         if tracker.active_loop.get("name") != FORM:
             text = fold((tracker.latest_message or {}).get("text") or "").lower()
+            answered = answered_entry(tracker.get_slot(TOPIC_SLOT))
+            if BARE_WHY.match(text) and answered in base.entries:
+                # « pourquoi ? » right after an answer asks the reason of that answer: the entry gives it
+                return await answer(dispatcher, tracker, {"intent": {"name": "faq", "confidence": 1.0}, "text": "",
+                                                          "entities": [{"entity": CHOICE_ENTITY, "value": answered}]})
             if text.startswith("/") or WHY_THE_QUESTION.match(text):
                 dispatcher.utter_message(text=messages.nothing_asked)
             else:  # « pourquoi mon dossier est refusé ? » outside a check: a question to answer

@@ -111,3 +111,17 @@ async def test_a_question_of_its_own_during_a_check_is_answered_then_the_questio
     offered = [b for b in answer.buttons if not b["payload"].startswith("/eligibilite")]  # no second check offered
     assert len(offered) == len(answer.buttons) - 1
     assert said(dispatcher) == [(answer.text, offered), (question.text, question.buttons)]
+
+
+async def test_a_bare_why_after_an_answer_asks_the_reason_of_that_answer(dispatcher):
+    """« pourquoi ? » right after the answer on « one offer at a time »: that answer again (it gives the
+    reason), not « je ne vous ai pas posé de question »."""
+    store = eligibility_actions.knowledge_store()
+    from actions.eligibility_actions import ActionExplainQuestion
+    tracker = load_tracker("why_after_an_answer")
+    events = await ActionExplainQuestion().run(dispatcher, tracker, {})
+    entry = store.current().entries["alin_une_offre"]
+    assert events == [slot("sujet", {"entree": "alin_une_offre", "aide": "alin", "question": entry.title})]
+    answer = render_entry(entry, store.current(), "tous")
+    assert said(dispatcher) == [(answer.text, answer.buttons),
+                                feedback.offer("alin_une_offre", store.current().dialogue.avis)]
