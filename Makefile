@@ -113,7 +113,7 @@ quality: train
 	$(PY) -m bot.cli.evaluate --model $(MODEL) --out docs/quality.md --rasa-results results/heldout --final
 	$(PY) -m tests.personas.run_library --files personas.yml screening.yml personas_final.yml --append docs/quality.md
 	$(PY) -m tests.channels.sms_budget --append docs/quality.md
-	$(PY) -m bot.cli.followups --set tests/nlu/followups_final3.yml --append docs/quality.md
+	$(PY) -m bot.cli.followups --set tests/nlu/followups_final4.yml --append docs/quality.md
 
 calibrate: $(STAMP)
 	$(PY) -m bot.cli.calibrate --knowledge knowledge

@@ -16,7 +16,7 @@ from bot.situation.lexicon import Lexicon, plain
 UNKNOWN_ANSWER = re.compile(r"^\W*(?:(?:je |j')?(?:ne )?(?:sais|sait|savons) (?:pas|plus|rien)|jsp|jcp|j'?en sais rien|"
                             r"aucune id[ée]e|pas s[uû]re?|je ne suis pas s[uû]re?|je suis pas s[uû]re?|aucun moyen de savoir|"
                             r"on ne sait pas|on sait pas|j'?ignore|je me souviens (?:pas|plus)|bonne question|"
-                            r"(?:je )?(?:ne )?connais pas|inconnu|\?+|euh+\W*\?*|ch[ée]p|chais pas)\b", re.I)
+                            r"(?:je )?(?:ne )?connais pas|inconnu|\?+|ch[ée]p|chais pas)\b|^\W*euh+\W*$", re.I)
 ORDINALS = {"premier": 1, "premiere": 1, "1er": 1, "1ere": 1, "deuxieme": 2, "second": 2, "seconde": 2, "2e": 2,
             "2eme": 2, "troisieme": 3, "3e": 3, "3eme": 3, "quatrieme": 4, "4e": 4, "4eme": 4, "cinquieme": 5,
             "5e": 5, "5eme": 5, "sixieme": 6, "6e": 6, "septieme": 7, "7e": 7, "dernier": -1, "derniere": -1}

@@ -21,7 +21,7 @@ SCREENING_PATTERN = re.compile(
 FOR_SELF_PATTERN = re.compile(
     r"\b(?:je|j'|on|il|elle|la personne) ?(?:peux|peut|pourrais|pourrait|pourrai) (?:en |y |l')?"
     r"(?:beneficier|avoir|obtenir|pretendre|demander|utiliser|y avoir droit)\b|"
-    r"\b(?:j'y ai|j'ai|ai-je|a-t-(?:il|elle)|on a|il a|elle a|y a-t-il) (?:droit|acces)|(?:suis-je|je suis|je serais|est-(?:il|elle)) "
+    r"\b(?:j'y ai|jy ai|j'ai|jai|ai-je|a-t-(?:il|elle)|on a|il a|elle a|y a-t-il) (?:le )?(?:droit|acces)|(?:suis-je|je suis|je serais|est-(?:il|elle)) "
     r"eligible|\b(?:mon|ma|son|sa|leur|notre) eligibilite|c(?:'est)? (?:pour|pr) (?:moi|nous|lui|elle)\b|(?:ca|c) (?:marche|passe|peut marcher) (?:pour|pr)\b(?! (?:un|une|des|les|tout|toute|tous|toutes|quel\w*)\b)|"
     r"(?:m'|lui |nous )est (?:ouvert|ouverte|accessible)|ok pour moi|"
     r"(?:peut|pourrait)[- ](?:il|elle)? ?(?:m'|l'|nous |la |le |me )?(?:aider|intervenir|accompagner)\b|"
@@ -32,8 +32,9 @@ FOR_SELF_PATTERN = re.compile(
 # vérifier si mon employeur cotise ? » or « je dois vérifier quoi ? » ask how, not for a check.
 CHECK_REQUEST = re.compile(
     r"(?:^\W*|(?<![\w'])(?:veux|voudrais|voudrait|aimerais|souhaite|souhaiterais|peux|pouvez|pourriez|pourrais|on|besoin de|merci de|"
-    r"stp|svp|pour)\W+(?:[\w']+\W+){0,2}?)(?:verifier|verif|verifie|verifiez|checker|check|tester|teste|testez|simuler|"
-    r"simule|faire (?:le|un) (?:test|verif\w*))(?![\w'])")
+    r"stp|svp|pour)\W+(?:[\w']+\W+){0,2}?)(?:verifier|verif|verifie|verifiez|verifions|checker|check|tester|teste|testez|"
+    r"testons|test|simuler|simule|faire (?:le|un) (?:test|verif\w*))(?![\w'])|"
+    r"(?<![\w'])(?:verif|verifie|verifier|check|test|teste|tester)\W*(?:stp|svp|pls|merci|pour moi)?\W*$")
 HOW_TO_CHECK = re.compile(r"(?<![\w'])(?:comment|quoi|qu'est|que dois|que faut|qu'il faut)(?![\w'])")
 
 

@@ -103,6 +103,11 @@ def test_a_question_of_its_own_is_not_an_answer_whatever_the_intent(text, asking
     assert turn(text, asking=asking, intent=intent) is None
 
 
+def test_a_hesitation_before_a_question_is_no_unknown_answer():
+    assert turn("euh c quoi un CCAS ?", asking="age", intent="faq") is None
+    assert turn("euh...", asking="age").kind == "unknown"
+
+
 @pytest.mark.parametrize("text, asking, aid_named", [
     ("et j'y ai droit moi ?", "bail_signe", None),            # about the check itself
     ("visale ça marche pour moi ?", "bail_signe", "visale"),

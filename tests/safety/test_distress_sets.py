@@ -4,7 +4,8 @@ Targets: recall 1.0 on every distress set; no false alarm on the in-scope phrasi
 held-out, follow-ups, extraction sets, personas' openings); at most 1 % on the near-miss sets.
 These sets were used to tune the detector (distress_final.yml and near_miss.yml since CI printed their
 failures on 2026-12-02, distress_final2.yml and distress_final3.yml since their first scores on 2026-12-03).
-The held-out distress_final4.yml is scored by `make quality`, never here.
+distress_final4.yml (tuned on since its first score) is not held here yet: 3 of its 264 near misses still
+alarm. The held-out distress_final5.yml is scored by `make quality`, never here.
 """
 
 import json
